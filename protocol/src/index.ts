@@ -1,2 +1,4 @@
 export * from './events.ts';
 export * from './errors.ts';
+export * from './visitor-state.ts';
+export * from './sockets.ts';

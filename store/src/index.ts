@@ -7,3 +7,4 @@ export { openClickHouse, type OpenClickHouseOptions } from './clickhouse/open.ts
 export * from './migrations/index.ts';
 export * from './redis/keys.ts';
 export * from './redis/connect.ts';
+export * from './config/sites.ts';
