@@ -2,3 +2,4 @@ export * from './events.ts';
 export * from './errors.ts';
 export * from './visitor-state.ts';
 export * from './sockets.ts';
+export * from './stream-entry.ts';
