@@ -8,3 +8,4 @@ export * from './migrations/index.ts';
 export * from './redis/keys.ts';
 export * from './redis/connect.ts';
 export * from './config/sites.ts';
+export * from './config/env.ts';
