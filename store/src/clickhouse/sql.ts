@@ -112,14 +112,25 @@ export function quoteString(value: string): string {
   return `${out}'`;
 }
 
+/**
+ * ClickHouse 18.16's parser rejects subnormal float literals (`5e-324`), so they are written
+ * as their exact IEEE-754 bytes instead.
+ */
+function subnormal(value: number): string {
+  const bytes = new DataView(new ArrayBuffer(8));
+  bytes.setFloat64(0, value, true);
+  let hex = '';
+  for (let i = 0; i < 8; i++) hex += bytes.getUint8(i).toString(16).padStart(2, '0');
+  return `reinterpretAsFloat64(unhex('${hex}'))`;
+}
+
 function formatNumber(value: number): string {
   if (!Number.isFinite(value)) throw new SqlValueError(`non-finite number in SQL: ${value}`);
-  if (Number.isInteger(value)) {
-    if (!Number.isSafeInteger(value)) throw new SqlValueError(`unsafe integer in SQL: ${value}`);
-    // Negative literals are parsed as unary minus; parentheses keep `a - -1` unambiguous.
-    return value < 0 ? `(${value})` : String(value);
-  }
-  const text = String(value);
+  // Integers beyond 2^53 are written in exponent form so ClickHouse reads them as the
+  // Float64 they are, not as a 64-bit integer JS never had. Negative literals get
+  // parentheses so `a - ${-1}` stays unambiguous.
+  if (value !== 0 && Math.abs(value) < 2.2250738585072014e-308) return subnormal(value);
+  const text = Number.isInteger(value) && !Number.isSafeInteger(value) ? value.toExponential() : String(value);
   return value < 0 ? `(${text})` : text;
 }
 
