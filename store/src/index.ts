@@ -9,3 +9,5 @@ export * from './redis/keys.ts';
 export * from './redis/connect.ts';
 export * from './config/sites.ts';
 export * from './config/env.ts';
+export * from './config/users.ts';
+export * from './agents/availability.ts';
