@@ -68,3 +68,45 @@ export interface VisitorClientToServerEvents {
   'exit-intent': (payload: { pageViewId: string }) => void;
   'invitation:feedback': (payload: InvitationFeedback) => void;
 }
+
+/**
+ * Signals from the visitor socket (collector) to the engine, on the Redis stream
+ * `keys.key('signals')`, field `s` = JSON. Presence and exit intent feed live state;
+ * invitation feedback feeds decisions, budgets and pacing.
+ */
+export const visitorSignal = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('invitation'),
+    siteId: z.string(),
+    visitorId: z.string(),
+    invitationId: z.string(),
+    outcome: z.enum(['shown', 'accepted', 'dismissed']),
+    at: z.number(),
+  }),
+  z.object({
+    type: z.literal('presence'),
+    siteId: z.string(),
+    visitorId: z.string(),
+    sessionId: z.string(),
+    pageViewId: z.string(),
+    connected: z.boolean(),
+    active: z.boolean(),
+    at: z.number(),
+  }),
+  z.object({
+    type: z.literal('exit_intent'),
+    siteId: z.string(),
+    visitorId: z.string(),
+    pageViewId: z.string(),
+    at: z.number(),
+  }),
+]);
+export type VisitorSignal = z.infer<typeof visitorSignal>;
+
+/** BullMQ queue names (under `keys.bullPrefix`). */
+export const QUEUES = {
+  /** Delayed re-checks of time-based trigger conditions. */
+  triggerChecks: 'trigger-checks',
+  /** Manual invitations from agents, delivered through the same path as automatic ones. */
+  invitations: 'invitations',
+} as const;
