@@ -16,7 +16,8 @@ export interface ClickHouseServerOptions {
  */
 export async function startClickHouseServer(options: ClickHouseServerOptions): Promise<ManagedService> {
   const dir = options.dataDir;
-  for (const sub of ['data', 'tmp', 'user_files', 'format_schemas', 'log']) mkdirSync(join(dir, sub), { recursive: true });
+  for (const sub of ['data', 'tmp', 'user_files', 'format_schemas', 'log'])
+    mkdirSync(join(dir, sub), { recursive: true });
   const httpPort = options.httpPort ?? (await freePort());
   const tcpPort = await freePort();
   const interserverPort = await freePort();
@@ -55,7 +56,8 @@ export async function startClickHouseServer(options: ClickHouseServerOptions): P
   );
   const url = `http://127.0.0.1:${httpPort}`;
   const binary =
-    options.binary ?? (existsSync('/usr/sbin/clickhouse-server') ? '/usr/sbin/clickhouse-server' : 'clickhouse-server');
+    options.binary ??
+    (existsSync('/usr/sbin/clickhouse-server') ? '/usr/sbin/clickhouse-server' : 'clickhouse-server');
   return spawnService({
     name: 'clickhouse-server',
     command: binary,

@@ -25,6 +25,11 @@ export interface SpawnSpec {
   ready(): Promise<boolean>;
   /** How long to wait for `ready`. Default 30 s. */
   readyTimeoutMs?: number;
+  /**
+   * Run in its own process group, so a Ctrl-C in the terminal reaches only us and we stop the
+   * service last, after the apps that use it. Default false.
+   */
+  ownProcessGroup?: boolean;
 }
 
 export async function spawnService(spec: SpawnSpec): Promise<ManagedService> {
@@ -33,7 +38,10 @@ export async function spawnService(spec: SpawnSpec): Promise<ManagedService> {
 
   const start = async () => {
     output = '';
-    child = spawn(spec.command, spec.args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(spec.command, spec.args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: spec.ownProcessGroup ?? false,
+    });
     child.stdout?.on('data', (d: Buffer) => {
       output = (output + d.toString()).slice(-4000);
     });

@@ -27,6 +27,8 @@ export interface RedisServerOptions {
   appendOnly?: boolean;
   /** Path of the redis-server binary. Default `redis-server`. */
   binary?: string;
+  /** Own process group, so a terminal Ctrl-C does not stop it before its users. Default false. */
+  ownProcessGroup?: boolean;
 }
 
 /** Starts a private redis-server bound to 127.0.0.1 on a free port. */
@@ -37,17 +39,25 @@ export async function startRedisServer(options: RedisServerOptions): Promise<Man
     name: 'redis-server',
     command: options.binary ?? 'redis-server',
     args: [
-      '--bind', '127.0.0.1',
-      '--port', String(port),
-      '--dir', options.dataDir,
-      '--appendonly', options.appendOnly === false ? 'no' : 'yes',
-      '--save', '',
-      '--daemonize', 'no',
-      '--protected-mode', 'yes',
+      '--bind',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--dir',
+      options.dataDir,
+      '--appendonly',
+      options.appendOnly === false ? 'no' : 'yes',
+      '--save',
+      '',
+      '--daemonize',
+      'no',
+      '--protected-mode',
+      'yes',
     ],
     port,
     url: `redis://127.0.0.1:${port}`,
     dataDir: options.dataDir,
     ready: () => pingRedis(port),
+    ownProcessGroup: options.ownProcessGroup ?? false,
   });
 }

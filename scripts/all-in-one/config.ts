@@ -1,0 +1,59 @@
+import { isAbsolute, join, resolve } from 'node:path';
+import { parseEnv } from '@floorwalker/store';
+import { z } from 'zod';
+
+/** Variables of the all-in-one runner itself (each app parses its own on top). */
+export const allInOneEnvShape = {
+  /**
+   * Folder of everything `npm start` keeps: embedded ClickHouse (`clickhouse/`), the private
+   * Redis (`redis/`), and `admin-credentials.txt`. Default `./data`.
+   */
+  DATA_DIR: z.string().min(1).default('./data'),
+  /** Redis URL. Unset: `npm start` runs a private redis-server (AOF on) in `DATA_DIR/redis`. */
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'expected a redis:// or rediss:// URL')
+    .optional(),
+  /** Site id of the demo shop that the first start creates. Default `site_demo`. */
+  DEMO_SITE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{3,64}$/, 'expected 3-64 letters, digits, _ or -')
+    .default('site_demo'),
+  /** E-mail address of the admin the first start creates. Default `admin@floorwalker.local`. */
+  INITIAL_ADMIN_EMAIL: z.email().default('admin@floorwalker.local'),
+} as const;
+
+export interface AllInOneConfig {
+  /** Absolute data folder. */
+  dataDir: string;
+  redisUrl: string | undefined;
+  demoSiteId: string;
+  adminEmail: string;
+  /**
+   * The environment the apps parse: the process environment with the all-in-one defaults
+   * filled in (interfaces on 127.0.0.1, embedded ClickHouse under the data folder).
+   */
+  appEnv: NodeJS.ProcessEnv;
+}
+
+/** Interface variables of every server `npm start` runs; each defaults to loopback here. */
+export const hostVariables = ['COLLECTOR_HOST', 'DASHBOARD_HOST', 'DEMO_HOST'] as const;
+
+/**
+ * Parses the runner's variables and derives the apps' environment. `npm start` is for one
+ * machine, so every server binds 127.0.0.1 unless its `*_HOST` variable says otherwise.
+ */
+export function loadAllInOneConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Readonly<AllInOneConfig> {
+  const parsed = parseEnv(allInOneEnvShape, env);
+  const dataDir = isAbsolute(parsed.DATA_DIR) ? parsed.DATA_DIR : resolve(cwd, parsed.DATA_DIR);
+  const appEnv: NodeJS.ProcessEnv = { ...env };
+  for (const name of hostVariables) if (!appEnv[name]) appEnv[name] = '127.0.0.1';
+  if (!appEnv.CLICKHOUSE_PATH) appEnv.CLICKHOUSE_PATH = join(dataDir, 'clickhouse');
+  return Object.freeze({
+    dataDir,
+    redisUrl: parsed.REDIS_URL,
+    demoSiteId: parsed.DEMO_SITE_ID,
+    adminEmail: parsed.INITIAL_ADMIN_EMAIL,
+    appEnv,
+  });
+}
