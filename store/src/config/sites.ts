@@ -26,7 +26,7 @@ export function newSiteId(): string {
 
 interface SiteRow {
   site_id: string;
-  version: number;
+  current_version: number;
   name: string;
   allowed_origins: string[];
   timezone: string;
@@ -43,7 +43,7 @@ function fromRow(r: SiteRow): Site {
     allowedOrigins: r.allowed_origins,
     timezone: r.timezone,
     respectPrivacySignals: Number(r.respect_privacy_signals) === 1,
-    version: Number(r.version),
+    version: Number(r.current_version),
     deleted: Number(r.deleted) === 1,
     updatedBy: r.updated_by,
     updatedAt: Number(r.updated_at),
@@ -53,7 +53,7 @@ function fromRow(r: SiteRow): Site {
 /** Sites in ClickHouse: append-only versioned rows, read at their latest version. */
 export function sitesRepository(ch: ClickHouse) {
   const latest = (where = sql`1`) => sql`
-    SELECT site_id, max(version) AS version,
+    SELECT site_id, max(version) AS current_version,
       argMax(name, version) AS name, argMax(allowed_origins, version) AS allowed_origins,
       argMax(timezone, version) AS timezone, argMax(respect_privacy_signals, version) AS respect_privacy_signals,
       argMax(deleted, version) AS deleted, argMax(updated_by, version) AS updated_by,
@@ -76,7 +76,7 @@ export function sitesRepository(ch: ClickHouse) {
       const previous = (await ch.query<SiteRow>(latest(sql`site_id = ${input.siteId}`)))[0];
       // Versions are wall-clock microseconds, bumped past the previous one: monotonic per site
       // even across processes, without a counter to coordinate.
-      const version = Math.max(Date.now() * 1000, Number(previous?.version ?? 0) + 1);
+      const version = Math.max(Date.now() * 1000, Number(previous?.current_version ?? 0) + 1);
       const site: Site = {
         ...input,
         deleted: input.deleted ?? false,

@@ -1,0 +1,10 @@
+export { type DashboardConfig, loadDashboardConfig } from './config.ts';
+export { CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE } from './server/auth/cookies.ts';
+export { hashPassword, needsRehash, type ScryptParams, verifyPassword } from './server/auth/password.ts';
+export { createSessionLookup, type SessionLookup } from './server/auth/session-lookup.ts';
+export { type Session, type SessionStore, sessionStore } from './server/auth/session-store.ts';
+export { buildDashboard, type DashboardDeps, defaultDistDir } from './server/build-dashboard.ts';
+export type { Authenticated } from './server/context.ts';
+export { type ErrorCode, type ErrorResponse, errorCatalog, HttpError } from './server/errors.ts';
+export { installSnippet, SNIPPET_STUB } from './server/sites/install-snippet.ts';
+export { ensureInitialAdmin } from './server/users/initial-admin.ts';
