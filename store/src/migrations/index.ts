@@ -2,12 +2,16 @@ import { sql } from '../clickhouse/sql.ts';
 import type { ClickHouse } from '../clickhouse/types.ts';
 import { lowCardinalitySettings } from '../clickhouse/version.ts';
 import { foundation } from './001-foundation.ts';
+import { triggers } from './002-triggers.ts';
 import type { Migration } from './migration.ts';
 
 export type { Migration, MigrationContext } from './migration.ts';
 
 /** Every migration, in order. Append only: never edit one that has shipped. */
-export const migrations: Migration[] = [{ version: 1, name: 'foundation', statements: foundation }];
+export const migrations: Migration[] = [
+  { version: 1, name: 'foundation', statements: foundation },
+  { version: 2, name: 'triggers', statements: triggers },
+];
 
 /** Registers more migrations (later issues add theirs from their own files). */
 export function registerMigration(migration: Migration): void {
