@@ -4,3 +4,4 @@ export * from './visitor-state.ts';
 export * from './sockets.ts';
 export * from './stream-entry.ts';
 export * from './invitations.ts';
+export * from './triggers.ts';

@@ -57,5 +57,11 @@ export const visitorState = z.object({
   ),
   /** Set once a purchase happened this session. */
   purchased: z.boolean(),
+  /**
+   * Epoch ms of the last exit-intent signal from the snippet (pointer leaving towards the tab bar,
+   * fast scroll up on mobile), if any. Trigger conditions count it only when it is not older than
+   * the current page view.
+   */
+  exitIntentAt: z.number().optional(),
 });
 export type VisitorState = z.infer<typeof visitorState>;
