@@ -1,0 +1,53 @@
+import {
+  type BatchEnvelope,
+  batchEnvelope,
+  issuesOf,
+  type TrackedEvent,
+  trackedEvent,
+} from '@floorwalker/protocol';
+import { CollectorError, type Issue } from '../errors.ts';
+
+/** At most this many issues are reported per rejected event, to bound the response. */
+const MAX_ISSUES_PER_EVENT = 20;
+
+/** Validates the envelope; throws `FW_INGEST_BAD_BATCH` with the zod issue paths. */
+export function parseEnvelope(payload: unknown): BatchEnvelope {
+  const result = batchEnvelope.safeParse(payload);
+  if (!result.success) {
+    throw new CollectorError('FW_INGEST_BAD_BATCH', { issues: issuesOf(result.error).slice(0, 50) });
+  }
+  return result.data;
+}
+
+export interface RejectedEvent {
+  /** Position of the event in the batch's `events` array. */
+  index: number;
+  code: 'FW_INGEST_BAD_EVENT';
+  issues: Issue[];
+}
+
+export interface ParsedEvents {
+  /** Valid events, each with its position in the batch. */
+  valid: { index: number; event: TrackedEvent }[];
+  rejected: RejectedEvent[];
+}
+
+/**
+ * Validates each event on its own, so one bad event never drops its valid neighbours
+ * (partial acceptance). Issue paths are relative to the event.
+ */
+export function parseEvents(events: readonly unknown[]): ParsedEvents {
+  const parsed: ParsedEvents = { valid: [], rejected: [] };
+  events.forEach((candidate, index) => {
+    const result = trackedEvent.safeParse(candidate);
+    if (result.success) parsed.valid.push({ index, event: result.data });
+    else {
+      parsed.rejected.push({
+        index,
+        code: 'FW_INGEST_BAD_EVENT',
+        issues: issuesOf(result.error).slice(0, MAX_ISSUES_PER_EVENT),
+      });
+    }
+  });
+  return parsed;
+}
