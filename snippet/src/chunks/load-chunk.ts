@@ -1,0 +1,58 @@
+import { guard } from '../core/guard.ts';
+
+/** What a lazily loaded part receives: the running tracker's context. */
+export interface ChunkContext {
+  site: string;
+  /** Collector base URL with a trailing slash (`https://live.shop.example/`). */
+  collector: string;
+  /** The ids of the current visitor, session and page view (they change, so ask each time). */
+  ids(): { visitorId: string; sessionId: string; pageViewId: string };
+  /** Same as the public `track()`. */
+  track(name: string, props?: Record<string, unknown>): void;
+  /** Wraps a callback so that it never throws into the page. */
+  guard: typeof guard;
+  /** Logs only in debug mode. */
+  log(...args: unknown[]): void;
+}
+/** A lazily loaded part: called once with the context; may return its own API. */
+export type ChunkFactory = (ctx: ChunkContext) => unknown;
+
+/**
+ * The DOM event a chunk file dispatches to hand over its factory. A classic `<script>` plus a
+ * DOM event (rather than `import()`) needs no CORS headers on the chunk and adds no global.
+ */
+export const CHUNK_EVENT = 'floorwalker:chunk';
+export interface ChunkEventDetail {
+  name: string;
+  factory: ChunkFactory;
+}
+
+/** Call from a chunk file's top level: `registerChunk('realtime', (ctx) => …)`. */
+export function registerChunk(name: string, factory: ChunkFactory): void {
+  document.dispatchEvent(new CustomEvent<ChunkEventDetail>(CHUNK_EVENT, { detail: { name, factory } }));
+}
+
+/**
+ * Loads `snippet-<name>.js` from next to the snippet (`base` is the collector URL) once and
+ * runs its factory. Resolves with what the factory returned; rejects when the file fails to load.
+ */
+export function loadChunk(base: string, name: string, ctx: ChunkContext): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const script = document.createElement('script');
+    const done = () => document.removeEventListener(CHUNK_EVENT, onChunk);
+    const onChunk = guard((e: Event) => {
+      const detail = (e as CustomEvent<ChunkEventDetail>).detail;
+      if (detail?.name !== name) return;
+      done();
+      resolve(guard(detail.factory)(ctx));
+    });
+    document.addEventListener(CHUNK_EVENT, onChunk);
+    script.async = true;
+    script.src = new URL(`snippet-${name}.js`, base).href;
+    script.onerror = () => {
+      done();
+      reject(new Error(script.src));
+    };
+    document.head.appendChild(script);
+  });
+}

@@ -1,0 +1,254 @@
+import type { TrackedEvent } from '@floorwalker/protocol';
+import { type ChunkContext, loadChunk } from '../chunks/load-chunk.ts';
+import { createIdentity, SESSION_TIMEOUT_MS } from '../identity/identity.ts';
+import { randomId } from '../identity/random-id.ts';
+import { openStores } from '../identity/storage.ts';
+import { optOut, privacySignal } from '../privacy/consent.ts';
+import { type Engagement, trackEngagement } from '../tracking/engagement.ts';
+import { cleanProps, type EventFields, eventFields } from '../tracking/event-fields.ts';
+import { routeOf, watchRoutes } from '../tracking/route-changes.ts';
+import { createTransport } from '../transport/transport.ts';
+import { guard, log, setDebug } from './guard.ts';
+
+/** Presence heartbeat (and periodic engagement) interval while the page is visible. */
+export const HEARTBEAT_MS = 15_000;
+
+export interface TrackerOptions {
+  /** Public site key (the script tag's `data-site`). Required. */
+  site: string;
+  /** Collector base URL (`https://live.shop.example`); events go to `<collector>/v1/events`. Required. */
+  collector: string;
+  /** Track nobody whose browser sends Do Not Track or Global Privacy Control. Default false. */
+  respectDnt?: boolean;
+  /** Log what the snippet does to the console. Default false (silent). */
+  debug?: boolean;
+  /**
+   * Record the first page view and every history/hash route change automatically. Default true;
+   * with false, call `page()` on every route change yourself.
+   */
+  autoPageViews?: boolean;
+}
+
+/** The public API: `floorwalker('track', …)` with the tag, `init(…).track(…)` as a module. */
+export interface FloorwalkerApi {
+  /**
+   * Records an event. `add_to_cart`, `remove_from_cart`, `checkout_started` and `purchase` are
+   * shop events (`value`, `currency`, `sku`, `quantity`, and for a purchase `orderId`, are
+   * fields; other properties go to `props`); any other name is a custom event.
+   */
+  track(name: string, props?: Record<string, unknown>): void;
+  /** Attaches traits (`email`, `name`, `plan`, …) to the visitor. A string is taken as `{ id }`. */
+  identify(traits: Record<string, unknown> | string, more?: Record<string, unknown>): void;
+  /** Records a page view of the current URL (only needed with `autoPageViews: false`). */
+  page(): void;
+  /** Stops tracking this visitor for good (persisted), forgets their ids and pending events. */
+  optout(): void;
+  /** Undoes `optout()`; tracking starts again with a new visitor id. */
+  optin(): void;
+  /** Sends pending events now. */
+  flush(): void;
+  /** Loads a lazily built part (`snippet-<name>.js` next to the snippet) once and starts it. */
+  load(name: string): Promise<unknown>;
+}
+
+/**
+ * Builds the tracker and starts it unless the visitor opted out (or sends DNT/GPC and the site
+ * respects it). `queue` holds the calls made before the script loaded (`floorwalker.q`): consent
+ * calls run before the start, the others after the first page view.
+ */
+export function createTracker(options: TrackerOptions, queue: ArrayLike<unknown>[] = []): FloorwalkerApi {
+  setDebug(!!options.debug);
+  const { site } = options;
+  const collector = options.collector.replace(/\/?$/, '/');
+  const { small, bulk } = openStores();
+  const identity = createIdentity(small);
+  const transport = createTransport(site, new URL('v1/events', collector).href, bulk);
+  const chunks = new Map<string, Promise<unknown>>();
+  let stops: (() => void)[] = [];
+  let running = false;
+  let engagement: Engagement | undefined;
+  let pageViewId = '';
+  let pageUrl = '';
+  let pageTitle = '';
+  let route = '';
+  let sentDepth = 0;
+  let viewed = false;
+
+  const send = (fields: EventFields, active = true) => {
+    if (!running) return;
+    const now = Date.now();
+    const event = {
+      id: randomId(),
+      ts: now,
+      visitorId: identity.visitor(),
+      sessionId: identity.session(now, active),
+      pageViewId,
+      url: pageUrl,
+      title: pageTitle || undefined,
+      ...fields,
+    } as TrackedEvent;
+    log('event', event);
+    transport.push(event);
+  };
+
+  /** Engaged time since the last report and the scroll depth of the current page view. */
+  const reportEngagement = () => {
+    if (!engagement) return;
+    const { engagedMs, scrollDepth } = engagement.take();
+    if (engagedMs > 0 || scrollDepth > sentDepth) {
+      sentDepth = scrollDepth;
+      send({ type: 'engagement', engagedMs, scrollDepth }, engagedMs > 0);
+    }
+  };
+
+  const setPage = () => {
+    pageViewId = randomId();
+    pageUrl = location.href.slice(0, 2048);
+    pageTitle = document.title.slice(0, 512);
+    route = routeOf(location.href);
+    sentDepth = 0;
+    engagement?.reset();
+  };
+  const pageView = (navigation: 'load' | 'spa', referrer: string) => {
+    setPage();
+    viewed = true;
+    send({
+      type: 'page_view',
+      referrer: referrer.slice(0, 2048) || undefined,
+      navigation,
+      language: navigator.language?.slice(0, 35),
+      screen: `${screen.width}x${screen.height}`,
+    });
+  };
+
+  const onRoute = () => {
+    if (routeOf(location.href) === route) return;
+    // The page being left gets its engagement now, under its own page view id; the new page
+    // view waits one task so that the app can set the new title first.
+    reportEngagement();
+    const from = pageUrl;
+    setTimeout(
+      guard(() => {
+        if (running && routeOf(location.href) !== route) pageView('spa', from);
+      }),
+      0,
+    );
+  };
+
+  const heartbeat = () => {
+    // Presence only while visible, and not for a tab left open for hours without any input.
+    if (!engagement || document.visibilityState !== 'visible') return;
+    if (Date.now() - engagement.lastInput() > SESSION_TIMEOUT_MS) return;
+    reportEngagement();
+    send({ type: 'heartbeat', active: engagement.active() }, false);
+  };
+
+  const on = (target: EventTarget, type: string, fn: (e: Event) => void) => {
+    const wrapped = guard(fn);
+    target.addEventListener(type, wrapped);
+    stops.push(() => target.removeEventListener(type, wrapped));
+  };
+
+  const start = () => {
+    if (running || (options.respectDnt && privacySignal()) || optOut.get(small)) return;
+    running = true;
+    engagement = trackEngagement();
+    stops.push(engagement.stop);
+    setPage();
+    on(window, 'pagehide', () => {
+      reportEngagement();
+      send({ type: 'page_leave' }, false);
+      transport.unload();
+    });
+    // Back from the back/forward cache: the same document, viewed again.
+    on(window, 'pageshow', (e) => (e as PageTransitionEvent).persisted && pageView('load', ''));
+    on(document, 'visibilitychange', () => {
+      if (document.visibilityState === 'visible') return heartbeat();
+      reportEngagement();
+      transport.flush();
+    });
+    const interval = setInterval(guard(heartbeat), HEARTBEAT_MS);
+    stops.push(() => clearInterval(interval));
+    if (options.autoPageViews !== false) {
+      stops.push(watchRoutes(onRoute));
+      pageView('load', document.referrer);
+    }
+    // After the calls queued before the script loaded, so that they share the first request;
+    // also resends what earlier pages left in the outbox.
+    setTimeout(guard(transport.flush), 0);
+  };
+
+  const context: ChunkContext = {
+    site,
+    collector,
+    ids: () => ({
+      visitorId: identity.visitor(),
+      sessionId: identity.session(Date.now(), false),
+      pageViewId,
+    }),
+    track: (name, props) => api.track(name, props),
+    guard,
+    log,
+  };
+
+  const api: FloorwalkerApi = {
+    track(name, props) {
+      const fields = eventFields(name, props);
+      if (fields) send(fields);
+      else log('track() needs an event name');
+    },
+    identify(traits, more) {
+      send({
+        type: 'identify',
+        traits: cleanProps(typeof traits === 'string' ? { ...more, id: traits } : traits),
+      });
+    },
+    page() {
+      if (!running) return;
+      reportEngagement();
+      pageView(viewed ? 'spa' : 'load', viewed ? pageUrl : document.referrer);
+    },
+    optout() {
+      optOut.set(small, true);
+      running = false;
+      for (const stop of stops) stop();
+      stops = [];
+      engagement = undefined;
+      transport.clear();
+      identity.clear();
+    },
+    optin() {
+      optOut.set(small, false);
+      start();
+    },
+    flush: () => transport.flush(),
+    load(name) {
+      let chunk = chunks.get(name);
+      if (!chunk) {
+        chunk = loadChunk(collector, name, context);
+        chunks.set(name, chunk);
+        chunk.catch(() => chunks.delete(name));
+      }
+      return chunk;
+    },
+  };
+  for (const key of Object.keys(api) as (keyof FloorwalkerApi)[]) {
+    if (key !== 'load')
+      (api as unknown as Record<string, unknown>)[key] = guard(api[key] as (...a: unknown[]) => unknown);
+  }
+  const consent = (call: ArrayLike<unknown>) => call[0] === 'optout' || call[0] === 'optin';
+  for (const call of queue) if (consent(call)) runCommand(api, call);
+  guard(start)();
+  for (const call of queue) if (!consent(call)) runCommand(api, call);
+  return api;
+}
+
+/** Runs one `floorwalker(name, ...args)` call; unknown names are ignored (and logged in debug mode). */
+export function runCommand(api: FloorwalkerApi, call: ArrayLike<unknown>): unknown {
+  const [name, ...args] = Array.from(call);
+  if (typeof name !== 'string' || !Object.hasOwn(api, name)) return log('unknown command', name);
+  const result = (api[name as keyof FloorwalkerApi] as (...a: unknown[]) => unknown)(...args);
+  // A failed `load` must not become an unhandled rejection on the host page.
+  if (result instanceof Promise) result.catch(log);
+  return undefined;
+}

@@ -1,0 +1,50 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildSnippet } from '../build.ts';
+import { type BudgetResult, checkSizeBudget, gzipSize } from '../size-budget.ts';
+
+describe('snippet size budget', () => {
+  const outdir = join(import.meta.dirname, '..', 'dist');
+  let results: BudgetResult[];
+
+  beforeAll(async () => {
+    // Builds the real dist: a stale or missing bundle cannot pass.
+    results = await buildSnippet({ outdir, log: () => {} });
+  }, 60_000);
+
+  it('builds the script-tag loader and the module build within their gzip budgets', () => {
+    expect(results.map((r) => r.file).sort()).toEqual(
+      expect.arrayContaining(['snippet.esm.js', 'snippet.js']),
+    );
+    for (const r of results) {
+      expect(r.problem, `${r.file}: ${r.gzip} B gzip, budget ${r.limit} B`).toBeUndefined();
+      expect(r.gzip).toBeGreaterThan(500);
+    }
+  });
+
+  describe('the checker', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fw-budget-'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('fails a budgeted file that is missing', () => {
+      const [r] = checkSizeBudget(dir, { 'snippet-gone.js': 1000 });
+      expect(r).toMatchObject({ file: 'snippet-gone.js', problem: 'missing' });
+    });
+
+    it('fails a file over its budget and passes one within it', () => {
+      const text = 'x'.repeat(50) + Math.random().toString(36).repeat(200);
+      writeFileSync(join(dir, 'a.js'), text);
+      const size = gzipSize(text);
+      expect(checkSizeBudget(dir, { 'a.js': size - 1 })[0]?.problem).toBe('over budget');
+      expect(checkSizeBudget(dir, { 'a.js': size })[0]?.problem).toBeUndefined();
+    });
+
+    it('fails a built file that has no budget', () => {
+      writeFileSync(join(dir, 'b.js'), 'console.log(1)');
+      const r = checkSizeBudget(dir, { 'a.js': 1e6 }).find((x) => x.file === 'b.js');
+      expect(r?.problem).toBe('no budget');
+    });
+  });
+});
