@@ -10,13 +10,17 @@ export default defineConfig({
           name: 'unit',
           include: workspaces.map((w) => `${w}/test/**/*.test.{ts,tsx}`).concat(['test/unit/**/*.test.ts']),
           exclude: ['**/test/integration/**', '**/node_modules/**'],
-          pool: 'threads',
+          // Not 'threads': a worker thread that loaded chDB's native library (any import of
+          // @floorwalker/store) segfaults at exit, failing the run with code 139.
+          pool: 'forks',
         },
       },
       {
         test: {
           name: 'integration',
-          include: workspaces.map((w) => `${w}/test/integration/**/*.test.ts`).concat(['test/integration/**/*.test.ts']),
+          include: workspaces
+            .map((w) => `${w}/test/integration/**/*.test.ts`)
+            .concat(['test/integration/**/*.test.ts']),
           globalSetup: ['test/global-setup.ts'],
           // chDB keeps one engine per process: each test file gets its own process.
           pool: 'forks',

@@ -1,40 +1,9 @@
 // `npm run setup`: one-shot preparation of a distributed deployment (docker compose runs it
 // before the apps): applies the ClickHouse migrations and creates the demo shop's site once.
 // The first admin is created by the dashboard itself from INITIAL_ADMIN_EMAIL/PASSWORD.
-import {
-  ConfigError,
-  connectRedis,
-  migrate,
-  openClickHouse,
-  parseEnv,
-  redisKeys,
-  storeEnvShape,
-} from '@floorwalker/store';
-import { z } from 'zod';
+import { ConfigError, connectRedis, migrate, openClickHouse, parseEnv, redisKeys } from '@floorwalker/store';
 import { seedDemoSite } from './seed/demo-site.ts';
-
-/** Variables of `npm run setup`: the storage ones plus the demo site's. */
-export const setupEnvShape = {
-  ...storeEnvShape,
-  /** Create the demo shop's site (and its example data) if it never existed. Default `true`. */
-  SEED_DEMO_SITE: z.stringbool().default(true),
-  /** Site id of the demo shop. Default `site_demo`. */
-  DEMO_SITE_ID: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{3,64}$/, 'expected 3-64 letters, digits, _ or -')
-    .default('site_demo'),
-  /** Comma-separated origins the demo shop is served from. Default `http://localhost:8082,http://127.0.0.1:8082`. */
-  DEMO_ALLOWED_ORIGINS: z
-    .string()
-    .default('http://localhost:8082,http://127.0.0.1:8082')
-    .transform((v) =>
-      v
-        .split(',')
-        .map((o) => o.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.url({ protocol: /^https?$/ }).transform((o) => new URL(o).origin)).min(1)),
-} as const;
+import { setupEnvShape } from './setup/config.ts';
 
 try {
   const config = parseEnv(setupEnvShape, process.env);

@@ -21,6 +21,11 @@ export const allInOneEnvShape = {
     .default('site_demo'),
   /** E-mail address of the admin the first start creates. Default `admin@floorwalker.local`. */
   INITIAL_ADMIN_EMAIL: z.email().default('admin@floorwalker.local'),
+  /**
+   * Password of that admin (at least 10 characters). Unset: a random one, printed and stored in
+   * `DATA_DIR/admin-credentials.txt` (mode 600) so later starts can print it again.
+   */
+  INITIAL_ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional(),
 } as const;
 
 export interface AllInOneConfig {
@@ -29,6 +34,8 @@ export interface AllInOneConfig {
   redisUrl: string | undefined;
   demoSiteId: string;
   adminEmail: string;
+  /** The admin password the user chose; undefined means generate one. */
+  adminPassword: string | undefined;
   /**
    * The environment the apps parse: the process environment with the all-in-one defaults
    * filled in (interfaces on 127.0.0.1, embedded ClickHouse under the data folder).
@@ -48,12 +55,17 @@ export function loadAllInOneConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()):
   const dataDir = isAbsolute(parsed.DATA_DIR) ? parsed.DATA_DIR : resolve(cwd, parsed.DATA_DIR);
   const appEnv: NodeJS.ProcessEnv = { ...env };
   for (const name of hostVariables) if (!appEnv[name]) appEnv[name] = '127.0.0.1';
+  // The runner creates the first admin itself (to store a generated password); the dashboard's
+  // own INITIAL_ADMIN_* check, which wants both variables, must not see them.
+  delete appEnv.INITIAL_ADMIN_EMAIL;
+  delete appEnv.INITIAL_ADMIN_PASSWORD;
   if (!appEnv.CLICKHOUSE_PATH) appEnv.CLICKHOUSE_PATH = join(dataDir, 'clickhouse');
   return Object.freeze({
     dataDir,
     redisUrl: parsed.REDIS_URL,
     demoSiteId: parsed.DEMO_SITE_ID,
     adminEmail: parsed.INITIAL_ADMIN_EMAIL,
+    adminPassword: parsed.INITIAL_ADMIN_PASSWORD,
     appEnv,
   });
 }
