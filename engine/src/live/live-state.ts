@@ -1,0 +1,174 @@
+import { type AgentServerToClientEvents, type StreamEntry, streamEntry } from '@floorwalker/protocol';
+import { connectRedis, type LiveVisitors, type Redis } from '@floorwalker/store';
+import type { Emitter } from '@socket.io/redis-emitter';
+import type { EngineLogger } from '../logger.ts';
+import { type Backoff, backoff } from '../streams/backoff.ts';
+import { GroupReader, type StreamMessage } from '../streams/group-reader.ts';
+import type { EngineWorker } from '../worker.ts';
+import { applyEvent, type PriorVisits } from './apply-event.ts';
+import type { PresenceRules } from './derive-presence.ts';
+import { updateVisitor } from './update-visitor.ts';
+
+/** Options of {@link liveStateWorker}. */
+export interface LiveStateOptions {
+  live: LiveVisitors;
+  agents: Emitter<AgentServerToClientEvents>;
+  /** Shared command connection (acknowledgements). */
+  redis: Redis;
+  /** The worker opens its own blocking connection from this URL. */
+  redisUrl: string;
+  streams: readonly string[];
+  consumer: string;
+  rules: PresenceRules;
+  logger: EngineLogger;
+  /** How long a visitor's visit count is remembered, ms. */
+  memoryTtlMs: number;
+  /** Consumer group. Default `live`. */
+  group?: string;
+  /** Entries read at once. Default 1000. */
+  batchSize?: number;
+  /** Entries pending this long at a consumer are taken over, ms. Default 30000. */
+  claimIdleMs?: number;
+  /** Clock, epoch ms. Default `Date.now`. */
+  now?: () => number;
+  retry?: Backoff;
+}
+
+/** Counters of the live state worker. */
+export type LiveStateStats = {
+  applied: number;
+  malformed: number;
+  updates: number;
+  failures: number;
+  claimed: number;
+};
+
+/** The live state worker, with typed counters. */
+export interface LiveStateWorker extends EngineWorker {
+  stats(): Readonly<LiveStateStats>;
+}
+
+/**
+ * Maintains every visitor's live state from the event streams (consumer group `live`). Entries
+ * are acknowledged after the state is written; a redelivered entry is applied once (event ids
+ * are remembered per visitor). One visitor's events share a partition, so they arrive in order
+ * per tab; across tabs `applyEvent` orders by server time.
+ */
+export function liveStateWorker(options: LiveStateOptions): LiveStateWorker {
+  const log = options.logger;
+  const now = options.now ?? Date.now;
+  const retry = options.retry ?? backoff({ baseMs: 100, maxMs: 5000 });
+  const blocking = connectRedis(options.redisUrl, { name: `fw-live-${options.consumer}` });
+  const reader = new GroupReader({
+    blocking,
+    commands: options.redis,
+    streams: options.streams,
+    group: options.group ?? 'live',
+    consumer: options.consumer,
+    claimIdleMs: options.claimIdleMs ?? 30_000,
+  });
+  const deps = { live: options.live, agents: options.agents, rules: options.rules, now };
+  const stats = { applied: 0, malformed: 0, updates: 0, failures: 0 };
+  const stopping = new AbortController();
+  let loop: Promise<void> | undefined;
+
+  const applyVisitor = async (entries: StreamEntry[]) => {
+    const first = entries[0]!;
+    const siteId = first.siteId;
+    const visitorId = first.event.visitorId;
+    let remember: PriorVisits | undefined;
+    const outcome = await updateVisitor(deps, siteId, visitorId, async (model) => {
+      const startSession = model?.state.sessionId;
+      let prior: PriorVisits | undefined;
+      if (!model) prior = await options.live.memory(siteId, visitorId);
+      let next = model;
+      for (const entry of entries) next = applyEvent(next, entry, prior);
+      remember =
+        next && next.state.sessionId !== startSession
+          ? { visits: next.state.visitCount, session: next.state.sessionId }
+          : undefined;
+      return next;
+    });
+    if (remember)
+      await options.live.remember(siteId, visitorId, remember.visits, remember.session, options.memoryTtlMs);
+    if (outcome === 'changed') stats.updates++;
+  };
+
+  const process = async (messages: StreamMessage[]) => {
+    const byVisitor = new Map<string, StreamEntry[]>();
+    const malformed: StreamMessage[] = [];
+    for (const m of messages) {
+      let entry: StreamEntry | undefined;
+      try {
+        const parsed = m.body === undefined ? undefined : streamEntry.safeParse(JSON.parse(m.body));
+        entry = parsed?.success ? parsed.data : undefined;
+      } catch {
+        entry = undefined;
+      }
+      if (!entry) {
+        malformed.push(m);
+        continue;
+      }
+      const k = `${entry.siteId}|${entry.event.visitorId}`;
+      const list = byVisitor.get(k);
+      if (list) list.push(entry);
+      else byVisitor.set(k, [entry]);
+    }
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await Promise.all([...byVisitor.values()].map(applyVisitor));
+        await reader.ack(messages);
+        break;
+      } catch (error) {
+        stats.failures++;
+        log.warn({ err: (error as Error).message, attempt }, 'live: applying events failed, retrying');
+        if (!(await retry.wait(attempt, stopping.signal))) {
+          reader.release(messages); // stays pending: reclaimed and applied once later
+          return;
+        }
+      }
+    }
+    stats.applied += messages.length - malformed.length;
+    stats.malformed += malformed.length;
+    if (malformed.length > 0) log.warn({ count: malformed.length }, 'live: malformed stream entries skipped');
+  };
+
+  const run = async () => {
+    let failures = 0;
+    while (!stopping.signal.aborted) {
+      try {
+        const messages = await reader.read(options.batchSize ?? 1000, 1000);
+        failures = 0;
+        if (messages.length > 0) await process(messages);
+      } catch (error) {
+        if (stopping.signal.aborted) break;
+        failures++;
+        if (failures === 1 || failures % 10 === 0)
+          log.warn({ err: (error as Error).message }, 'live: read failed');
+        await retry.wait(failures, stopping.signal);
+      }
+    }
+  };
+
+  return {
+    name: 'live',
+    async start() {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await reader.ensureGroups();
+          break;
+        } catch (error) {
+          log.warn({ err: (error as Error).message }, 'live: cannot create consumer groups yet');
+          if (!(await retry.wait(attempt, stopping.signal))) return;
+        }
+      }
+      loop = run();
+    },
+    async stop() {
+      stopping.abort();
+      await loop;
+      blocking.disconnect();
+    },
+    stats: () => ({ ...stats, claimed: reader.claimed }),
+  };
+}
