@@ -1,0 +1,50 @@
+import { useEffect } from 'react';
+import { AppLayout } from './layout/app-layout.tsx';
+import { navFor, sectionOf } from './layout/navigation.ts';
+import { ComingSoonPage } from './pages/coming-soon-page.tsx';
+import { LoginPage } from './pages/login-page.tsx';
+import { navigate, usePathname } from './routing/use-location.ts';
+import { SessionProvider, useSession } from './session/session-context.tsx';
+import { SettingsPage } from './settings/settings-page.tsx';
+
+const descriptions: Record<string, string> = {
+  '/live':
+    'Every visitor on your site right now: page, time on page, cart value, and one click to invite them to chat.',
+  '/triggers':
+    'Rules that invite stuck visitors to a chat at the right moment, with holdout groups to measure uplift.',
+  '/chats':
+    'The agent console: take chats, answer with canned replies, co-browse with consent, transfer and close.',
+  '/analytics':
+    'Chats, missed chats, response times, ratings, and the causal uplift of invitations on conversion.',
+};
+
+function Routes() {
+  const path = usePathname();
+  const { me } = useSession();
+  const section = sectionOf(path, me.user.role);
+  const home = navFor(me.user.role)[0]?.path ?? '/';
+
+  useEffect(() => {
+    // A path this role may not see (or `/`) goes to the role's first section.
+    if (!section) navigate(home, { replace: true });
+  }, [section, home]);
+
+  if (!section) return null;
+  return (
+    <AppLayout path={path}>
+      {section.path === '/settings' ? (
+        <SettingsPage path={path} />
+      ) : (
+        <ComingSoonPage title={section.label} description={descriptions[section.path] ?? ''} />
+      )}
+    </AppLayout>
+  );
+}
+
+export function App() {
+  return (
+    <SessionProvider anonymous={(onLogin) => <LoginPage onLogin={onLogin} />}>
+      <Routes />
+    </SessionProvider>
+  );
+}
