@@ -28,9 +28,9 @@ const MAX_CACHED = 500;
  * The analysis is recheck's automaton checker (exact for the regular subset of JS regexps):
  * a pattern is accepted only when it proves matching is linear. Exponential AND polynomial
  * ambiguity are rejected: the strings are attacker-controlled and a cubic pattern on a 2 KB
- * URL already costs over half a second per match. Look-aheads and back-references cannot be
- * analysed this way and are rejected with a message saying so (wildcards and plain operators
- * cover what they are usually used for). Results are memoised (bounded) because editors
+ * URL already costs over half a second per match. Look-arounds and back-references that the
+ * automaton cannot model are rejected with a message saying so (wildcards and plain operators
+ * cover what they are usually used for); trivial ones it can model pass. Results are memoised (bounded) because editors
  * validate on every change and the analysis can take tens of milliseconds.
  */
 export function checkRegexSafety(source: string, flags = ''): PatternVerdict {
@@ -112,7 +112,7 @@ function analyse(source: string, flags: string): PatternVerdict {
 /**
  * Checks a wildcard pattern (`*` = any run of characters, everything else literal).
  * Wildcards are compiled to a regular expression whose every `*` is an atomic, lazily scanned
- * segment, so matching is linear in the input by construction (see the engine's
+ * segment, so matching costs at most input length × pattern length steps (see the engine's
  * `compileWildcard`); only the size limits apply here.
  */
 export function checkWildcardSafety(pattern: string): PatternVerdict {

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { checkRegexSafety, checkWildcardSafety, PATTERN_LIMITS } from './regex-safety.ts';
 
+export {
+  checkRegexSafety,
+  checkWildcardSafety,
+  PATTERN_LIMITS,
+  type PatternVerdict,
+} from './regex-safety.ts';
+
 /**
  * Trigger rules: when to invite a visitor to chat, who must be free, what to say, and how
  * often. This module is the single source of truth for the trigger editor (dashboard), the
