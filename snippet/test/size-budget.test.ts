@@ -6,13 +6,15 @@ import { buildSnippet } from '../build.ts';
 import { type BudgetResult, checkSizeBudget, gzipSize } from '../size-budget.ts';
 
 describe('snippet size budget', () => {
-  const outdir = join(import.meta.dirname, '..', 'dist');
+  // A private output folder: other test files (the collector's, the browser tests) may be reading
+  // snippet/dist at the same time. The build is the real one, so a missing bundle cannot pass.
+  const outdir = mkdtempSync(join(tmpdir(), 'fw-snippet-dist-'));
   let results: BudgetResult[];
 
   beforeAll(async () => {
-    // Builds the real dist: a stale or missing bundle cannot pass.
     results = await buildSnippet({ outdir, log: () => {} });
   }, 60_000);
+  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
   it('builds the script-tag loader and the module build within their gzip budgets', () => {
     expect(results.map((r) => r.file).sort()).toEqual(

@@ -33,7 +33,7 @@ export function registerChunk(name: string, factory: ChunkFactory): void {
 }
 
 /**
- * Loads `snippet-<name>.js` from next to the snippet (`base` is the collector URL) once and
+ * Loads `s/snippet-<name>.js` from the collector (`base`, where the loader came from) once and
  * runs its factory. Resolves with what the factory returned; rejects when the file fails to load.
  */
 export function loadChunk(base: string, name: string, ctx: ChunkContext): Promise<unknown> {
@@ -48,7 +48,7 @@ export function loadChunk(base: string, name: string, ctx: ChunkContext): Promis
     });
     document.addEventListener(CHUNK_EVENT, onChunk);
     script.async = true;
-    script.src = new URL(`snippet-${name}.js`, base).href;
+    script.src = new URL(`s/snippet-${name}.js`, base).href;
     script.onerror = () => {
       done();
       reject(new Error(script.src));
