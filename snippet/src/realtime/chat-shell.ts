@@ -61,7 +61,12 @@ export function chatShell(options: ChatShellOptions, guard: ChunkContext['guard'
     input.value = '';
     unsent.push(text);
     log.append(
-      h('p', { class: 'b me' }, text, h('span', { class: 'note' }, `Not sent yet: waiting for ${name} to join`)),
+      h(
+        'p',
+        { class: 'b me' },
+        text,
+        h('span', { class: 'note' }, `Not sent yet: waiting for ${name} to join`),
+      ),
     );
     log.scrollTop = log.scrollHeight;
     if (state === 'invited') {
@@ -85,9 +90,21 @@ export function chatShell(options: ChatShellOptions, guard: ChunkContext['guard'
   const element = h(
     'div',
     { class: 'p chat', role: 'dialog', 'aria-label': `Chat with ${name}` },
-    h('div', { class: 'hd' }, personaAvatar(options.persona), h('div', {}, h('p', { class: 'nm' }, name), status), close),
+    h(
+      'div',
+      { class: 'hd' },
+      personaAvatar(options.persona),
+      h('div', {}, h('p', { class: 'nm' }, name), status),
+      close,
+    ),
     log,
-    h('div', { class: 'in' }, h('label', { class: 'sr', for: 'fw-input' }, `Message to ${name}`), input, send),
+    h(
+      'div',
+      { class: 'in' },
+      h('label', { class: 'sr', for: 'fw-input' }, `Message to ${name}`),
+      input,
+      send,
+    ),
   );
   return {
     element,

@@ -26,8 +26,19 @@ export function invitationCard(
   decline.onclick = close.onclick = guard(actions.dismiss);
   return h(
     'div',
-    { class: 'p card', role: 'dialog', 'aria-label': `Chat invitation from ${name}`, 'aria-describedby': 'fw-msg' },
-    h('div', { class: 'hd' }, personaAvatar(invitation.persona), h('div', {}, h('p', { class: 'nm' }, name)), close),
+    {
+      class: 'p card',
+      role: 'dialog',
+      'aria-label': `Chat invitation from ${name}`,
+      'aria-describedby': 'fw-msg',
+    },
+    h(
+      'div',
+      { class: 'hd' },
+      personaAvatar(invitation.persona),
+      h('div', {}, h('p', { class: 'nm' }, name)),
+      close,
+    ),
     h('p', { class: 'msg', id: 'fw-msg' }, invitation.message),
     h('div', { class: 'act' }, accept, decline),
   );

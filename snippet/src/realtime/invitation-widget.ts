@@ -47,10 +47,17 @@ export function createInvitationWidget(
   let chat: ChatShell | undefined;
   let returnFocus: HTMLElement | undefined;
   let relayoutTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Height of the card last laid out: what a bubble would need to grow back into a card. */
+  let cardHeight = 200;
   const seen = new Set<string>();
   const stops: (() => void)[] = [];
 
-  const on = (target: EventTarget, type: string, fn: (e: Event) => void, options?: AddEventListenerOptions) => {
+  const on = (
+    target: EventTarget,
+    type: string,
+    fn: (e: Event) => void,
+    options?: AddEventListenerOptions,
+  ) => {
     const wrapped = guard(fn);
     target.addEventListener(type, wrapped, options);
     stops.push(() => target.removeEventListener(type, wrapped, options));
@@ -68,7 +75,8 @@ export function createInvitationWidget(
     });
     on(created.root, 'focusin', (e) => {
       const from = (e as FocusEvent).relatedTarget;
-      if (from instanceof HTMLElement && from !== created.host && !created.root.contains(from)) returnFocus = from;
+      if (from instanceof HTMLElement && from !== created.host && !created.root.contains(from))
+        returnFocus = from;
     });
     const relayout = () => {
       clearTimeout(relayoutTimer);
@@ -94,7 +102,8 @@ export function createInvitationWidget(
   const place = (hadFocus = false) => {
     if (!panel || !ui || !view) return;
     const compactable = view === 'card' || view === 'bubble';
-    const height = view === 'bubble' ? 220 : panel.offsetHeight;
+    if (view === 'card') cardHeight = panel.offsetHeight;
+    const height = view === 'bubble' ? cardHeight : panel.offsetHeight;
     const chosen = choosePlacement(ui.host, height, compactable, placement);
     placement = chosen;
     const wanted: View | undefined = compactable ? (chosen.compact ? 'bubble' : 'card') : undefined;
@@ -103,7 +112,11 @@ export function createInvitationWidget(
       display(
         wanted === 'bubble'
           ? invitationBubble(current, expand, guard)
-          : invitationCard(current, { accept: () => answer('accepted'), dismiss: () => answer('dismissed') }, guard),
+          : invitationCard(
+              current,
+              { accept: () => answer('accepted'), dismiss: () => answer('dismissed') },
+              guard,
+            ),
         wanted,
       );
       return;
@@ -118,7 +131,14 @@ export function createInvitationWidget(
   /** The bubble was clicked: the full card, focused, even if it covers part of the page. */
   const expand = () => {
     if (!invitation) return;
-    display(invitationCard(invitation, { accept: () => answer('accepted'), dismiss: () => answer('dismissed') }, guard), 'expanded');
+    display(
+      invitationCard(
+        invitation,
+        { accept: () => answer('accepted'), dismiss: () => answer('dismissed') },
+        guard,
+      ),
+      'expanded',
+    );
     (panel?.querySelector('.pri') as HTMLElement | null)?.focus();
   };
 
@@ -160,7 +180,16 @@ export function createInvitationWidget(
       view = 'chat';
       return;
     }
-    chat = chatShell({ persona: current.persona, greeting: current.message, state: 'connecting', onStart() {}, onClose: closeChat }, guard);
+    chat = chatShell(
+      {
+        persona: current.persona,
+        greeting: current.message,
+        state: 'connecting',
+        onStart() {},
+        onClose: closeChat,
+      },
+      guard,
+    );
     display(chat.element, 'chat');
     chat.focusInput();
   }
@@ -193,7 +222,14 @@ export function createInvitationWidget(
         );
         display(chat.element, 'chat');
       } else {
-        display(invitationCard(next, { accept: () => answer('accepted'), dismiss: () => answer('dismissed') }, guard), 'card');
+        display(
+          invitationCard(
+            next,
+            { accept: () => answer('accepted'), dismiss: () => answer('dismissed') },
+            guard,
+          ),
+          'card',
+        );
       }
       root().announce(`${next.persona.name}: ${next.message}`);
       expiry = setTimeout(

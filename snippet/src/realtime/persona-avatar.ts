@@ -7,7 +7,11 @@ import { h } from './build-element.ts';
  * from screen readers.
  */
 export function personaAvatar(persona: Persona): HTMLElement {
-  const initial = h('span', { class: 'av', 'aria-hidden': 'true' }, (persona.name.trim()[0] ?? '?').toUpperCase());
+  const initial = h(
+    'span',
+    { class: 'av', 'aria-hidden': 'true' },
+    (persona.name.trim()[0] ?? '?').toUpperCase(),
+  );
   const url = persona.avatarUrl;
   if (url && /^https?:\/\//i.test(url)) {
     const img = h('img', { alt: '', src: url, referrerpolicy: 'no-referrer', decoding: 'async' });

@@ -39,7 +39,14 @@ function hasFixedAncestor(element: Element, memo: Map<Element, boolean>): boolea
 function covers(area: Area, host: Element, memo: Map<Element, boolean>): boolean {
   for (const marked of document.querySelectorAll('[data-fw-avoid]')) {
     const r = marked.getBoundingClientRect();
-    if (r.width && r.height && r.left < area.right && r.right > area.left && r.top < area.bottom && r.bottom > area.top) {
+    if (
+      r.width &&
+      r.height &&
+      r.left < area.right &&
+      r.right > area.left &&
+      r.top < area.bottom &&
+      r.bottom > area.top
+    ) {
       return true;
     }
   }

@@ -26,7 +26,10 @@ const PERMANENT = /^FW_SOCKET_(BAD_HANDSHAKE|UNKNOWN_SITE|ORIGIN_FORBIDDEN)$/;
  * does not retry) are retried here with the snippet's backoff unless no retry can help (unknown
  * site, forbidden origin, bad handshake), and so is a disconnect ordered by the server.
  */
-export function connectVisitor(ctx: ChunkContext, handshake: () => Record<string, unknown>): VisitorConnection {
+export function connectVisitor(
+  ctx: ChunkContext,
+  handshake: () => Record<string, unknown>,
+): VisitorConnection {
   const base = new URL(ctx.collector);
   const socket: VisitorSocket = io(`${base.origin}/visitor`, {
     path: `${base.pathname.replace(/\/?$/, '/')}socket.io/`,
