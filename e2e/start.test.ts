@@ -40,6 +40,11 @@ async function logIn(page: Page, banner: StartBanner, email: string, password: s
   await page.getByRole('button', { name: /sign out|log out/i }).waitFor({ timeout: 20_000 });
 }
 
+/** The site the signed-in shell shows: the seeded demo site, for the admin. */
+async function selectedSite(page: Page): Promise<string> {
+  return page.getByRole('combobox', { name: 'Site' }).inputValue();
+}
+
 async function stopWithSigint(
   started: StartedProcess,
 ): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
@@ -100,6 +105,7 @@ describe('npm start (all-in-one)', () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await logIn(page, first, first.email!, first.password!);
+    expect(await selectedSite(page)).toBe('site_demo');
     await page.screenshot({ path: join(artifacts, 'start-dashboard.png'), fullPage: true });
 
     // The demo shop carries the install snippet, and the browser loads it from the collector.
@@ -141,6 +147,7 @@ describe('npm start (all-in-one)', () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await logIn(page, second, first.email!, first.password!);
+    expect(await selectedSite(page)).toBe('site_demo');
     await context.close();
 
     const exit = await stopWithSigint(started);

@@ -6,7 +6,8 @@ import { z } from 'zod';
 export const allInOneEnvShape = {
   /**
    * Folder of everything `npm start` keeps: embedded ClickHouse (`clickhouse/`), the private
-   * Redis (`redis/`), and `admin-credentials.txt`. Default `./data`.
+   * Redis (`redis/`), `admin-credentials.txt`, and `session-secret` (the dashboard's cookie key
+   * when SESSION_SECRET is unset, so logins survive a restart). Default `./data`.
    */
   DATA_DIR: z.string().min(1).default('./data'),
   /** Redis URL. Unset: `npm start` runs a private redis-server (AOF on) in `DATA_DIR/redis`. */
@@ -14,11 +15,6 @@ export const allInOneEnvShape = {
     .string()
     .regex(/^rediss?:\/\//, 'expected a redis:// or rediss:// URL')
     .optional(),
-  /** Site id of the demo shop that the first start creates. Default `site_demo`. */
-  DEMO_SITE_ID: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{3,64}$/, 'expected 3-64 letters, digits, _ or -')
-    .default('site_demo'),
   /** E-mail address of the admin the first start creates. Default `admin@floorwalker.local`. */
   INITIAL_ADMIN_EMAIL: z.email().default('admin@floorwalker.local'),
   /**
@@ -32,7 +28,6 @@ export interface AllInOneConfig {
   /** Absolute data folder. */
   dataDir: string;
   redisUrl: string | undefined;
-  demoSiteId: string;
   adminEmail: string;
   /** The admin password the user chose; undefined means generate one. */
   adminPassword: string | undefined;
@@ -63,7 +58,6 @@ export function loadAllInOneConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()):
   return Object.freeze({
     dataDir,
     redisUrl: parsed.REDIS_URL,
-    demoSiteId: parsed.DEMO_SITE_ID,
     adminEmail: parsed.INITIAL_ADMIN_EMAIL,
     adminPassword: parsed.INITIAL_ADMIN_PASSWORD,
     appEnv,

@@ -32,12 +32,12 @@ function cleanDoc(comment: string): string {
 
 /**
  * The variables of one source file: the UPPER_CASE keys of its `…EnvShape = { … } as const`
- * objects with the TSDoc comment right above each key. (Read from the text because not every
+ * objects (`as const` or not) with the TSDoc comment right above each key. (Read from the text because not every
  * app exports its shape; the unit test cross-checks this against the shapes that are exported.)
  */
 export function variablesIn(source: string): { name: string; doc: string }[] {
   const found: { name: string; doc: string }[] = [];
-  const shapes = source.matchAll(/EnvShape\s*=\s*\{([\s\S]*?)\n\}\s*as const;/g);
+  const shapes = source.matchAll(/EnvShape\s*=\s*\{([\s\S]*?)\n\}\s*(?:as const)?;/g);
   for (const [, body = ''] of shapes) {
     const entries = body.matchAll(/(\/\*\*(?:(?!\*\/)[\s\S])*\*\/\s*)?\n {2}([A-Z][A-Z0-9_]+)\s*:/g);
     for (const [, comment, name] of entries) {

@@ -61,9 +61,12 @@ export function buildBundles(root, { force = false, log = console.log } = {}) {
     const reason = force ? 'requested' : buildReason(root, bundle);
     if (!reason) continue;
     log(`floorwalker: building the ${bundle.name} (${reason})…`);
+    // Production bundles whatever NODE_ENV the caller has (vitest sets `test`, which would
+    // give React's development build).
     const result = spawnSync('npm', ['run', 'build', '-w', bundle.workspace], {
       cwd: root,
       stdio: 'inherit',
+      env: { ...process.env, NODE_ENV: 'production' },
     });
     if (result.status !== 0) {
       log(`floorwalker: building the ${bundle.name} failed (npm run build -w ${bundle.workspace})`);
