@@ -41,6 +41,8 @@ export interface EnsureRedisServerOptions {
   isRoot?: boolean;
   /** Progress messages. Default `console.log`. */
   log?: (line: string) => void;
+  /** Executable to look for. Default `redis-server`. */
+  binary?: string;
 }
 
 /**
@@ -49,7 +51,8 @@ export interface EnsureRedisServerOptions {
  * install when it is missing and we may not install it.
  */
 export function ensureRedisServer(options: EnsureRedisServerOptions = {}): string {
-  const found = findExecutable('redis-server');
+  const binary = options.binary ?? 'redis-server';
+  const found = findExecutable(binary);
   if (found) return found;
   const isRoot = options.isRoot ?? process.getuid?.() === 0;
   const apt = findExecutable('apt-get');
@@ -65,7 +68,7 @@ export function ensureRedisServer(options: EnsureRedisServerOptions = {}): strin
       );
     }
   }
-  const installed = findExecutable('redis-server');
+  const installed = findExecutable(binary);
   if (!installed)
     throw new MissingRedisError(
       `apt-get installed redis-server but it is not on PATH.\n${missingRedisHelp()}`,
