@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { StreamEntry } from '@floorwalker/protocol';
 import type { Redis, RedisKeys } from '@floorwalker/store';
+import { redisScript } from '../redis/redis-script.ts';
 
 /** Field of a stream entry holding the JSON {@link StreamEntry}. */
 export const STREAM_FIELD = 'e';
@@ -20,7 +20,7 @@ export const STREAM_FIELD = 'e';
  * KEYS: seen₁, stream₁, seen₂, stream₂, …  ARGV: window seconds, max length, json₁, json₂, …
  * Returns one 1 (appended) or 0 (duplicate) per event.
  */
-const APPEND_SCRIPT = `
+const appendScript = redisScript(`
 local window = tonumber(ARGV[1])
 local maxlen = tonumber(ARGV[2])
 local out = {}
@@ -40,8 +40,7 @@ for i = 1, #KEYS / 2 do
   end
 end
 return out
-`;
-const APPEND_SHA = createHash('sha1').update(APPEND_SCRIPT).digest('hex');
+`);
 
 /** Options of {@link createAppender}. */
 export interface AppenderOptions {
@@ -78,13 +77,7 @@ export function createAppender(redis: Redis, keys: RedisKeys, options: AppenderO
         );
         args.push(JSON.stringify(entry));
       }
-      let reply: unknown;
-      try {
-        reply = await redis.evalsha(APPEND_SHA, scriptKeys.length, ...scriptKeys, ...args);
-      } catch (error) {
-        if (!String((error as Error).message).startsWith('NOSCRIPT')) throw error;
-        reply = await redis.eval(APPEND_SCRIPT, scriptKeys.length, ...scriptKeys, ...args);
-      }
+      const reply = await appendScript.run(redis, scriptKeys, args);
       if (!Array.isArray(reply) || reply.length !== entries.length) {
         throw new Error(`append script answered ${JSON.stringify(reply)?.slice(0, 100)}`);
       }

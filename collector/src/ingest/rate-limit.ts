@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import type { Redis, RedisKeys } from '@floorwalker/store';
 import { CollectorError } from '../errors.ts';
+import { redisScript } from '../redis/redis-script.ts';
 
 const WINDOW_MS = 60_000;
 
@@ -38,49 +39,55 @@ export function clientKey(ip: string): string {
 }
 
 /**
- * Fixed one-minute windows in Redis, shared by every collector node: one pipelined
- * `INCRBY` + `EXPIRE` per counter. A client may burst up to twice the limit across a window
- * boundary; that is the accepted trade-off for one round trip and no scripts.
- * Rejected requests still count, so a client hammering past its limit stays limited.
+ * KEYS: client counter, site counter. ARGV: client limit, site limit, events, ttl seconds.
+ * The site is only charged when the client is within its own limit, so one abusive client
+ * cannot spend a whole shop's budget. Returns [client count, site count] (0 when not charged).
+ */
+const consumeScript = redisScript(`
+local client = 0
+if tonumber(ARGV[1]) > 0 then
+  client = redis.call('INCR', KEYS[1])
+  if client == 1 then redis.call('EXPIRE', KEYS[1], ARGV[4]) end
+  if client > tonumber(ARGV[1]) then return { client, 0 } end
+end
+local site = 0
+if tonumber(ARGV[2]) > 0 then
+  site = redis.call('INCRBY', KEYS[2], ARGV[3])
+  if site == tonumber(ARGV[3]) then redis.call('EXPIRE', KEYS[2], ARGV[4]) end
+end
+return { client, site }
+`);
+
+/**
+ * Fixed one-minute windows in Redis, shared by every collector node, checked in one script
+ * call. A client may burst up to twice its limit across a window boundary: the accepted
+ * trade-off for one round trip. Refused batches still count against their client, so a
+ * client hammering past its limit stays limited until the window ends.
  */
 export function createRateLimiter(redis: Redis, keys: RedisKeys, options: RateLimiterOptions) {
   return {
     /** Counts one batch of `events` events; throws `FW_INGEST_RATE_LIMITED` with `Retry-After` when over. */
     async consume(input: { ip: string; siteId: string; events: number; now?: number }): Promise<void> {
+      if (options.perIpPerMinute === 0 && options.perSitePerMinute === 0) return;
       const now = input.now ?? Date.now();
       const window = Math.floor(now / WINDOW_MS);
-      const ttl = Math.ceil(WINDOW_MS / 1000) + 5;
-      const checks: { key: string; amount: number; limit: number; scope: string }[] = [];
-      if (options.perIpPerMinute > 0) {
-        checks.push({
-          key: keys.key('ratelimit', 'ip', clientKey(input.ip), String(window)),
-          amount: 1,
-          limit: options.perIpPerMinute,
-          scope: 'client',
-        });
-      }
-      if (options.perSitePerMinute > 0) {
-        checks.push({
-          key: keys.key('ratelimit', 'site', input.siteId, String(window)),
-          amount: input.events,
-          limit: options.perSitePerMinute,
-          scope: 'site',
-        });
-      }
-      if (checks.length === 0) return;
-      const pipeline = redis.pipeline();
-      for (const c of checks) pipeline.incrby(c.key, c.amount).expire(c.key, ttl);
-      const results = await pipeline.exec();
-      if (!results) throw new Error('rate limit pipeline was aborted');
-      const exceeded = checks.find((c, i) => {
-        const [error, count] = results[i * 2] ?? [new Error('missing reply'), 0];
-        if (error) throw error;
-        return Number(count) > c.limit;
-      });
-      if (exceeded) {
+      const reply = await consumeScript.run(
+        redis,
+        [
+          keys.key('ratelimit', 'ip', clientKey(input.ip), String(window)),
+          keys.key('ratelimit', 'site', input.siteId, String(window)),
+        ],
+        [options.perIpPerMinute, options.perSitePerMinute, input.events, WINDOW_MS / 1000 + 5],
+      );
+      const [client, site] = (Array.isArray(reply) ? reply : []).map(Number) as [number?, number?];
+      if (client === undefined || site === undefined)
+        throw new Error(`rate limit script answered ${String(reply)}`);
+      const overClient = options.perIpPerMinute > 0 && client > options.perIpPerMinute;
+      const overSite = !overClient && options.perSitePerMinute > 0 && site > options.perSitePerMinute;
+      if (overClient || overSite) {
         const retryAfter = Math.max(1, Math.ceil(((window + 1) * WINDOW_MS - now) / 1000));
         throw new CollectorError('FW_INGEST_RATE_LIMITED', {
-          message: `Too many ${exceeded.scope === 'site' ? 'events for this site' : 'requests from this client'}; retry in ${retryAfter} s.`,
+          message: `Too many ${overSite ? 'events for this site' : 'requests from this client'}; retry in ${retryAfter} s.`,
           headers: { 'retry-after': String(retryAfter) },
         });
       }

@@ -29,7 +29,12 @@ describe('GET /metrics', () => {
     const event = pageView({ visitorId: randomId('visitor') });
     const batch = { site: site.siteId, sentAt: Date.now(), events: [event, { type: 'page_view' }] };
     const send = (body: unknown) =>
-      c.app.inject({ method: 'POST', url: '/v1/events', headers: { 'content-type': 'text/plain' }, payload: JSON.stringify(body) });
+      c.app.inject({
+        method: 'POST',
+        url: '/v1/events',
+        headers: { 'content-type': 'text/plain' },
+        payload: JSON.stringify(body),
+      });
     await send(batch);
     await send(batch);
     await send({ site: 'unknown_site', sentAt: 1, events: [event] });
@@ -41,8 +46,12 @@ describe('GET /metrics', () => {
     expect(delta('fw_collector_events_duplicate_total')).toBe(1);
     expect(delta('fw_collector_events_rejected_total', 'code="FW_INGEST_BAD_EVENT"')).toBe(2);
     expect(delta('fw_collector_http_errors_total', 'code="FW_INGEST_UNKNOWN_SITE"')).toBe(1);
-    expect(delta('fw_collector_http_requests_total', 'method="POST",route="/v1/events",status="200"')).toBe(2);
-    expect(delta('fw_collector_http_requests_total', 'method="POST",route="/v1/events",status="404"')).toBe(1);
+    expect(delta('fw_collector_http_requests_total', 'method="POST",route="/v1/events",status="200"')).toBe(
+      2,
+    );
+    expect(delta('fw_collector_http_requests_total', 'method="POST",route="/v1/events",status="404"')).toBe(
+      1,
+    );
   });
 
   it('reports stream length, and pending and lag of the engine writer group, at scrape time', async () => {
@@ -73,7 +82,11 @@ describe('GET /metrics', () => {
       const open = await secured.app.inject({ method: 'GET', url: '/metrics' });
       expect(open.statusCode).toBe(401);
       expect(open.json().error.code).toBe('FW_METRICS_UNAUTHORIZED');
-      const wrong = await secured.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: 'Bearer nope' } });
+      const wrong = await secured.app.inject({
+        method: 'GET',
+        url: '/metrics',
+        headers: { authorization: 'Bearer nope' },
+      });
       expect(wrong.statusCode).toBe(401);
       const ok = await secured.app.inject({
         method: 'GET',

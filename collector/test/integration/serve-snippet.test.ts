@@ -24,7 +24,11 @@ describe('snippet files', () => {
 
   it('serves the loader with a short cache, open CORS, gzip and ETag revalidation', async () => {
     writeFileSync(join(c.config.SNIPPET_DIR, 'snippet.js'), loader);
-    const res = await c.app.inject({ method: 'GET', url: '/snippet.js', headers: { 'accept-encoding': 'gzip, br' } });
+    const res = await c.app.inject({
+      method: 'GET',
+      url: '/snippet.js',
+      headers: { 'accept-encoding': 'gzip, br' },
+    });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('text/javascript; charset=utf-8');
     expect(res.headers['cache-control']).toBe('public, max-age=300, must-revalidate');
@@ -72,7 +76,14 @@ describe('snippet files', () => {
   it('refuses paths outside the snippet folder and files that are not assets', async () => {
     writeFileSync(join(c.config.SNIPPET_DIR, '.env'), 'SECRET=1');
     writeFileSync(join(c.config.SNIPPET_DIR, 'notes.txt'), 'internal');
-    for (const url of ['/s/../package.json', '/s/%2e%2e/%2e%2e/package.json', '/s/.env', '/s/notes.txt', '/s/', '/s/a//b.js']) {
+    for (const url of [
+      '/s/../package.json',
+      '/s/%2e%2e/%2e%2e/package.json',
+      '/s/.env',
+      '/s/notes.txt',
+      '/s/',
+      '/s/a//b.js',
+    ]) {
       const res = await c.app.inject({ method: 'GET', url });
       expect([400, 404]).toContain(res.statusCode);
       expect(res.json().error.code).toMatch(/^FW_/);
