@@ -21,6 +21,13 @@ const engineEnvShape = {
   VISITOR_STATE_TTL_SECONDS: z.coerce.number().int().min(1).max(604_800).default(1800),
   /** How long a visitor's visit count is remembered after their last visit, days. Default 400. */
   VISITOR_MEMORY_DAYS: z.coerce.number().int().min(1).max(3650).default(400),
+  // --- triggers and invitations (issue 4) ---
+  /** Salt of holdout assignment; changing it re-draws every trigger's holdout group. Default `floorwalker`. */
+  TRIGGER_HOLDOUT_SALT: z.string().min(1).max(128).default('floorwalker'),
+  /** How long an unanswered invitation stays up before it is withdrawn (`expired`). Default 120. */
+  INVITATION_TTL_SECONDS: z.coerce.number().int().min(5).max(3600).default(120),
+  /** After `suppressed_no_agent`, look again this much later while the visitor stays on the page. Default 30. */
+  TRIGGER_PACING_RETRY_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
 } as const;
 
 export type EngineConfig = Readonly<z.infer<z.ZodObject<typeof engineEnvShape>>>;

@@ -15,6 +15,7 @@ import { liveStateWorker } from './live/live-state.ts';
 import { liveSweepWorker } from './live/live-sweep.ts';
 import { createLogger, type EngineLogger } from './logger.ts';
 import { trimConsumedWorker } from './streams/trim-consumed.ts';
+import { type TriggersWorkerOptions, triggersWorker } from './triggers/triggers-worker.ts';
 import type { EngineContext, EngineWorker, WorkerFactory } from './worker.ts';
 import { streamWriter } from './writer/stream-writer.ts';
 
@@ -26,6 +27,8 @@ export type { VisitorMeta, VisitorModel } from './live/visitor-model.ts';
 export { createLogger, type EngineLogger, silentLogger } from './logger.ts';
 export { backoff } from './streams/backoff.ts';
 export { GroupReader, type StreamMessage } from './streams/group-reader.ts';
+// --- triggers and invitations (issue 4) ---
+export * from './triggers/index.ts';
 export type { EngineContext, EngineWorker, WorkerFactory } from './worker.ts';
 export { streamWriter } from './writer/stream-writer.ts';
 
@@ -86,6 +89,38 @@ export const writerWorker: WorkerFactory = (ctx) =>
     batchRows: ctx.config.ENGINE_BATCH_ROWS,
   });
 
+// --- triggers and invitations (issue 4) ---
+/** Options of the trigger worker a test or benchmark may override (timings). */
+export type TriggerWorkerOverrides = Partial<
+  Omit<
+    TriggersWorkerOptions,
+    'ch' | 'redis' | 'redisUrl' | 'keys' | 'live' | 'liveDeps' | 'logger' | 'consumer'
+  >
+>;
+
+/** Trigger evaluation, timers, invitations, visitor signals and the decision log. */
+export function triggerWorkerFactory(overrides: TriggerWorkerOverrides = {}): WorkerFactory {
+  return (ctx) =>
+    triggersWorker({
+      ch: ctx.ch,
+      redis: ctx.redis,
+      redisUrl: ctx.redisUrl,
+      keys: ctx.keys,
+      live: ctx.live,
+      liveDeps: { live: ctx.live, agents: ctx.agents, rules: ctx.rules, now: ctx.now },
+      logger: ctx.logger,
+      consumer: ctx.config.ENGINE_CONSUMER,
+      holdoutSalt: ctx.config.TRIGGER_HOLDOUT_SALT,
+      invitationTtlMs: ctx.config.INVITATION_TTL_SECONDS * 1000,
+      pacingRetryMs: ctx.config.TRIGGER_PACING_RETRY_SECONDS * 1000,
+      ...overrides,
+    });
+}
+
+/** The trigger worker with the configured defaults (part of {@link defaultWorkers}). */
+export const triggerWorker: WorkerFactory = triggerWorkerFactory();
+// --- end triggers ---
+
 /** Engine workers every deployment runs. */
 export const defaultWorkers: readonly WorkerFactory[] = [
   writerWorker,
@@ -111,6 +146,7 @@ export const defaultWorkers: readonly WorkerFactory[] = [
       now: ctx.now,
     }),
   (ctx) => trimConsumedWorker({ redis: ctx.redis, streams: ctx.keys.eventStreams(), logger: ctx.logger }),
+  triggerWorker, // triggers and invitations (issue 4)
 ];
 
 /**

@@ -110,3 +110,24 @@ export const QUEUES = {
   /** Manual invitations from agents, delivered through the same path as automatic ones. */
   invitations: 'invitations',
 } as const;
+
+/**
+ * A manual invitation, as the dashboard enqueues it on `QUEUES.invitations` (job data). The
+ * engine delivers it through the same path as automatic ones and records it with trigger id
+ * `manual`. The job's return value is {@link ManualInvitationResult}.
+ */
+export const manualInvitationJob = z.object({
+  siteId: z.string().min(1).max(64),
+  visitorId: z.string().min(1).max(64),
+  agentId: z.string().min(1).max(128),
+  message: z.string().trim().min(1).max(1000),
+  persona,
+  /** Open the chat widget right away. Default false. */
+  autoOpen: z.boolean().optional(),
+});
+export type ManualInvitationJob = z.infer<typeof manualInvitationJob>;
+
+/** What a manual invitation job returns. */
+export type ManualInvitationResult =
+  | { delivered: true; invitationId: string }
+  | { delivered: false; reason: 'visitor_not_online' | 'invalid_job' };

@@ -4,7 +4,7 @@ import type { Redis } from '@floorwalker/store';
 export interface StreamMessage {
   stream: string;
   id: string;
-  /** Field `e` of the entry; undefined when the entry has no such field or was deleted. */
+  /** The entry's body field (`e` unless {@link GroupReaderOptions.field} says otherwise); undefined when missing or deleted. */
   body: string | undefined;
 }
 
@@ -21,13 +21,15 @@ export interface GroupReaderOptions {
   claimIdleMs?: number;
   /** How often to look for such entries, ms. Default 5000. */
   claimEveryMs?: number;
+  /** Field holding each entry's body. Default `e`. */
+  field?: string;
 }
 
 type RawEntry = [id: string, fields: string[] | null];
 
-function bodyOf(fields: string[] | null): string | undefined {
+function bodyOf(fields: string[] | null, field: string): string | undefined {
   if (!fields) return undefined;
-  for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === 'e') return fields[i + 1];
+  for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === field) return fields[i + 1];
   return undefined;
 }
 
@@ -48,6 +50,7 @@ export class GroupReader {
   private readonly commands: Redis;
   private readonly claimIdleMs: number;
   private readonly claimEveryMs: number;
+  private readonly field: string;
   /** Per stream: cursor into our own pending entries, or undefined once they are all read. */
   private readonly ownCursor = new Map<string, string>();
   private readonly claimCursor = new Map<string, string>();
@@ -64,6 +67,7 @@ export class GroupReader {
     this.consumer = options.consumer;
     this.claimIdleMs = options.claimIdleMs ?? 30_000;
     this.claimEveryMs = options.claimEveryMs ?? 5_000;
+    this.field = options.field ?? 'e';
     for (const s of this.streams) {
       this.ownCursor.set(s, '0');
       this.claimCursor.set(s, '0-0');
@@ -161,7 +165,7 @@ export class GroupReader {
     const out: StreamMessage[] = [];
     for (const [stream, entries] of reply) {
       for (const [id, fields] of entries) {
-        const message = { stream, id, body: bodyOf(fields) };
+        const message = { stream, id, body: bodyOf(fields, this.field) };
         const k = key(message);
         // Our own entry, idle because ClickHouse is slow, came back through XAUTOCLAIM: skip it.
         if (this.held.has(k)) continue;

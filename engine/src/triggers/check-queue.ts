@@ -1,0 +1,106 @@
+import { createHash } from 'node:crypto';
+import { QUEUES } from '@floorwalker/protocol';
+import type { Redis, RedisKeys } from '@floorwalker/store';
+import { Queue } from 'bullmq';
+
+/** A delayed re-check of one visitor, because of one trigger's time condition on one page view. */
+export interface CheckJobData {
+  kind: 'check';
+  siteId: string;
+  visitorId: string;
+  /** The page view the check belongs to: another page view by then makes the check a no-op. */
+  pageViewId: string;
+  triggerId: string;
+  /** Epoch ms the check is for. */
+  dueAt: number;
+}
+
+/** Withdraws an invitation nobody answered. */
+export interface ExpireJobData {
+  kind: 'expire';
+  invitationId: string;
+  expiresAt: number;
+}
+
+export type TriggerJobData = CheckJobData | ExpireJobData;
+
+/** Deterministic job id: the same check scheduled twice (two changes, two engines, a retry) is one job. */
+export function checkJobId(d: Omit<CheckJobData, 'kind'>): string {
+  const text = `${d.siteId}\u0000${d.visitorId}\u0000${d.triggerId}\u0000${d.pageViewId}\u0000${d.dueAt}`;
+  return `chk-${createHash('sha1').update(text).digest('hex')}`;
+}
+
+export function expireJobId(invitationId: string): string {
+  // BullMQ job ids must not contain `:`; invitation ids never do, but be strict.
+  return `exp-${invitationId.replaceAll(':', '_')}`;
+}
+
+/** Options of {@link checkQueue}. */
+export interface CheckQueueOptions {
+  /** A BullMQ connection (`maxRetriesPerRequest: null`). */
+  connection: Redis;
+  keys: RedisKeys;
+  /** Attempts of a job that throws (Redis or ClickHouse trouble). Default 8. */
+  attempts?: number;
+  /** Clock, epoch ms. Default `Date.now`. */
+  now?: () => number;
+}
+
+const REMEMBER = 20_000;
+
+/**
+ * The producer side of `QUEUES.triggerChecks`. Remembers recently added job ids so the many
+ * state changes of one visitor re-scheduling the same check cost one Redis call, not one each.
+ */
+export function checkQueue(options: CheckQueueOptions) {
+  const now = options.now ?? Date.now;
+  const queue = new Queue<TriggerJobData>(QUEUES.triggerChecks, {
+    connection: options.connection,
+    prefix: options.keys.bullPrefix,
+    defaultJobOptions: {
+      attempts: options.attempts ?? 8,
+      backoff: { type: 'exponential', delay: 200 },
+      removeOnComplete: true,
+      removeOnFail: { count: 1000 },
+    },
+  });
+  const recent = new Map<string, number>();
+  const stats = { scheduled: 0, skipped: 0 };
+
+  const remember = (jobId: string, dueAt: number) => {
+    if (recent.size >= REMEMBER) {
+      const t = now();
+      for (const [id, due] of recent) if (due < t) recent.delete(id);
+      if (recent.size >= REMEMBER) recent.clear();
+    }
+    recent.set(jobId, dueAt);
+  };
+
+  return {
+    queue,
+    /** Schedules a check at `dueAt` (once per visitor, trigger, page view and time). */
+    async scheduleCheck(data: Omit<CheckJobData, 'kind'>): Promise<void> {
+      const jobId = checkJobId(data);
+      if (recent.has(jobId)) {
+        stats.skipped++;
+        return;
+      }
+      await queue.add('check', { kind: 'check', ...data }, { jobId, delay: Math.max(0, data.dueAt - now()) });
+      remember(jobId, data.dueAt);
+      stats.scheduled++;
+    },
+    /** Schedules the expiry of an invitation. */
+    async scheduleExpiry(invitationId: string, expiresAt: number): Promise<void> {
+      await queue.add(
+        'expire',
+        { kind: 'expire', invitationId, expiresAt },
+        { jobId: expireJobId(invitationId), delay: Math.max(0, expiresAt - now()) },
+      );
+    },
+    stats: () => ({ ...stats }),
+    async close(): Promise<void> {
+      await queue.close();
+    },
+  };
+}
+export type CheckQueue = ReturnType<typeof checkQueue>;
