@@ -13,6 +13,7 @@ import { type CollectorMetricsOptions, createCollectorMetrics } from './metrics/
 import { metricsRoute } from './metrics/metrics-route.ts';
 import { snippetFiles } from './snippet/snippet-files.ts';
 import { snippetRoute } from './snippet/snippet-route.ts';
+import { attachVisitorSocket } from './visitor-socket/attach-visitor-socket.ts';
 
 /** What {@link buildCollector} needs. */
 export interface CollectorDeps {
@@ -30,8 +31,9 @@ export interface CollectorDeps {
 
 /**
  * Builds the collector's HTTP app (not listening; the caller listens or injects):
- * `POST /v1/events`, `GET /snippet.js`, `GET /s/*`, `GET /healthz`, `GET /livez`, `GET /metrics`.
- * Closing the app closes what it opened (the site-change subscriber), not `deps.redis`.
+ * `POST /v1/events`, `GET /snippet.js`, `GET /s/*`, `GET /healthz`, `GET /livez`, `GET /metrics`,
+ * and the socket.io `/visitor` namespace (path `/socket.io/`) on the same server.
+ * Closing the app closes what it opened (the site-change subscriber, the visitor socket), not `deps.redis`.
  */
 export async function buildCollector(deps: CollectorDeps): Promise<FastifyInstance> {
   const { config, redis, keys } = deps;
@@ -84,6 +86,20 @@ export async function buildCollector(deps: CollectorDeps): Promise<FastifyInstan
   await app.register(metricsRoute, {
     metrics,
     ...(config.METRICS_TOKEN ? { token: config.METRICS_TOKEN } : {}),
+  });
+
+  // visitor socket integration: socket.io `/visitor` on the app's server, sharing the site cache
+  // and metrics registry; its tabs are disconnected (and their presence recorded) before close.
+  const visitorSocket = attachVisitorSocket({
+    server: app.server,
+    redis,
+    keys,
+    sites,
+    registry: metrics.registry,
+    log: app.log,
+  });
+  app.addHook('preClose', async () => {
+    await visitorSocket.close();
   });
   return app;
 }
