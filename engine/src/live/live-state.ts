@@ -38,6 +38,8 @@ export interface LiveStateOptions {
 export type LiveStateStats = {
   applied: number;
   malformed: number;
+  /** Events too old to matter for live state (acknowledged, skipped). */
+  stale: number;
   updates: number;
   failures: number;
   claimed: number;
@@ -68,7 +70,7 @@ export function liveStateWorker(options: LiveStateOptions): LiveStateWorker {
     claimIdleMs: options.claimIdleMs ?? 30_000,
   });
   const deps = { live: options.live, agents: options.agents, rules: options.rules, now };
-  const stats = { applied: 0, malformed: 0, updates: 0, failures: 0 };
+  const stats = { applied: 0, malformed: 0, stale: 0, updates: 0, failures: 0 };
   const stopping = new AbortController();
   let loop: Promise<void> | undefined;
 
@@ -97,6 +99,7 @@ export function liveStateWorker(options: LiveStateOptions): LiveStateWorker {
   const process = async (messages: StreamMessage[]) => {
     const byVisitor = new Map<string, StreamEntry[]>();
     const malformed: StreamMessage[] = [];
+    let stale = 0;
     for (const m of messages) {
       let entry: StreamEntry | undefined;
       try {
@@ -107,6 +110,12 @@ export function liveStateWorker(options: LiveStateOptions): LiveStateWorker {
       }
       if (!entry) {
         malformed.push(m);
+        continue;
+      }
+      // Replaying an old backlog (a new deployment over existing streams): a visitor whose state
+      // would already have been removed is not brought back to life.
+      if (now() - entry.serverTs > options.rules.leftMs + options.rules.stateTtlMs) {
+        stale++;
         continue;
       }
       const k = `${entry.siteId}|${entry.event.visitorId}`;
@@ -128,7 +137,8 @@ export function liveStateWorker(options: LiveStateOptions): LiveStateWorker {
         }
       }
     }
-    stats.applied += messages.length - malformed.length;
+    stats.applied += messages.length - malformed.length - stale;
+    stats.stale += stale;
     stats.malformed += malformed.length;
     if (malformed.length > 0) log.warn({ count: malformed.length }, 'live: malformed stream entries skipped');
   };
