@@ -30,10 +30,11 @@ interface Opened {
 }
 const opened: Opened[] = [];
 
+// realtime integration: this stand-in collector has no visitor socket (e2e/realtime.test.ts covers it).
 function html(title: string, options: { attrs?: string; head?: string; stub?: boolean; body?: string } = {}) {
   const { attrs = '', head = '', stub = true, body = '' } = options;
   return `<!doctype html><html><head><meta charset="utf-8"><title>${title}</title>${stub ? STUB : ''}${head}
-<script async src="${collector.url}/snippet.js" data-site="${SITE}" ${attrs}></script></head>
+<script async src="${collector.url}/snippet.js" data-site="${SITE}" data-realtime="false" ${attrs}></script></head>
 <body style="margin:0"><h1>${title}</h1>${body}<div style="height:4000px"></div><a id="bottom">end</a></body></html>`;
 }
 
@@ -105,7 +106,7 @@ beforeAll(async () => {
     '/esm',
     `<!doctype html><html><head><title>Module app</title></head><body><script type="module">
       import { init } from '${collector.url}/s/snippet.esm.js';
-      const fw = init({ site: 'esm-site', collector: '${collector.url}' });
+      const fw = init({ site: 'esm-site', collector: '${collector.url}', realtime: false });
       fw.track('add_to_cart', { value: 10, currency: 'EUR', sku: 'M1' });
       document.body.dataset.same = String(init({ site: 'other', collector: 'http://nowhere.test' }) === fw);
       document.body.dataset.loaded = String(await fw.load('probe'));
@@ -369,7 +370,10 @@ describe('snippet in Chromium', () => {
     expect(failed[1]!.at - failed[0]!.at).toBeGreaterThanOrEqual(450);
     expect(new Set(acceptedIds).size).toBe(acceptedIds.length);
     // Once the answers are in, the outbox is empty.
-    await waitFor(async () => (await page.evaluate(() => localStorage.getItem('fw_ob_test-site'))) === null, 'empty outbox');
+    await waitFor(
+      async () => (await page.evaluate(() => localStorage.getItem('fw_ob_test-site'))) === null,
+      'empty outbox',
+    );
   });
 
   it('keeps events the collector refused and sends them from the next page after a navigation', async () => {

@@ -22,6 +22,8 @@ const root = dirname(fileURLToPath(import.meta.url));
 export const bundles: { entry: string; out: string; format: Format }[] = [
   { entry: 'src/loader.ts', out: 'snippet', format: 'iife' },
   { entry: 'src/index.ts', out: 'snippet.esm', format: 'esm' },
+  // Realtime (visitor socket, invitations, chat widget): loaded by the tracker after `load`.
+  { entry: 'src/realtime/index.ts', out: 'snippet-realtime', format: 'iife' },
 ];
 
 export interface BuildOptions {

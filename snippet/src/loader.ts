@@ -6,7 +6,7 @@
  *
  * Finds its own tag, derives the collector URL from its `src`, replays the calls the stub queued
  * and replaces the stub with the real `floorwalker(name, ...args)`. Options as attributes:
- * `data-respect-dnt`, `data-debug`, `data-auto-page-views="false"`. Defines no global but
+ * `data-respect-dnt`, `data-debug`, `data-auto-page-views="false"`, `data-realtime="false"`. Defines no global but
  * `floorwalker`.
  */
 import { createTracker, runCommand } from './core/create-tracker.ts';
@@ -31,6 +31,8 @@ guard(() => {
       respectDnt: flag('respectDnt'),
       debug: flag('debug'),
       autoPageViews: script.dataset.autoPageViews !== 'false',
+      // realtime integration: `data-realtime="false"` keeps the visitor socket and widget off.
+      realtime: script.dataset.realtime !== 'false',
     },
     Array.from(w.floorwalker?.q ?? []),
   );

@@ -7,6 +7,8 @@ export interface ChunkContext {
   collector: string;
   /** The ids of the current visitor, session and page view (they change, so ask each time). */
   ids(): { visitorId: string; sessionId: string; pageViewId: string };
+  /** Calls `listener` with each new page view id (load, SPA route, back/forward cache); returns an unsubscribe. */
+  onPageView(listener: (pageViewId: string) => void): () => void;
   /** Same as the public `track()`. */
   track(name: string, props?: Record<string, unknown>): void;
   /** Wraps a callback so that it never throws into the page. */

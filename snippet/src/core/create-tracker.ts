@@ -27,6 +27,11 @@ export interface TrackerOptions {
    * with false, call `page()` on every route change yourself.
    */
   autoPageViews?: boolean;
+  /**
+   * Load the realtime part (visitor socket, invitations, chat widget) once the page has loaded.
+   * Default true; false for analytics only.
+   */
+  realtime?: boolean;
 }
 
 /** The public API: `floorwalker('track', …)` with the tag, `init(…).track(…)` as a module. */
@@ -64,6 +69,8 @@ export function createTracker(options: TrackerOptions, queue: ArrayLike<unknown>
   const identity = createIdentity(small);
   const transport = createTransport(site, new URL('v1/events', collector).href, bulk);
   const chunks = new Map<string, Promise<unknown>>();
+  // realtime integration: page view subscribers of loaded chunks (ChunkContext.onPageView).
+  const pageViewListeners = new Set<(pageViewId: string) => void>();
   let stops: (() => void)[] = [];
   let running = false;
   let engagement: Engagement | undefined;
@@ -111,6 +118,7 @@ export function createTracker(options: TrackerOptions, queue: ArrayLike<unknown>
   };
   const pageView = (navigation: 'load' | 'spa', referrer: string) => {
     setPage();
+    for (const listener of pageViewListeners) guard(listener)(pageViewId);
     viewed = true;
     send({
       type: 'page_view',
@@ -176,6 +184,12 @@ export function createTracker(options: TrackerOptions, queue: ArrayLike<unknown>
     // After the calls queued before the script loaded, so that they share the first request;
     // also resends what earlier pages left in the outbox.
     setTimeout(guard(transport.flush), 0);
+    // realtime integration: the realtime chunk loads once the page has loaded, never delaying it.
+    if (options.realtime !== false) {
+      const loadRealtime = guard(() => running && void api.load('realtime').catch(log));
+      if (document.readyState === 'complete') setTimeout(loadRealtime, 0);
+      else on(window, 'load', loadRealtime);
+    }
   };
 
   const context: ChunkContext = {
@@ -189,6 +203,10 @@ export function createTracker(options: TrackerOptions, queue: ArrayLike<unknown>
     track: (name, props) => api.track(name, props),
     guard,
     log,
+    onPageView(listener) {
+      pageViewListeners.add(listener);
+      return () => pageViewListeners.delete(listener);
+    },
   };
 
   const api: FloorwalkerApi = {
@@ -216,6 +234,14 @@ export function createTracker(options: TrackerOptions, queue: ArrayLike<unknown>
       engagement = undefined;
       transport.clear();
       identity.clear();
+      // realtime integration: loaded chunks (the visitor socket and its widget) stop with tracking.
+      for (const chunk of chunks.values()) {
+        chunk.then(
+          guard((handle) => (handle as { stop?: () => void } | undefined)?.stop?.()),
+          log,
+        );
+      }
+      chunks.clear();
     },
     optin() {
       optOut.set(small, false);

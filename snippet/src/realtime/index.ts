@@ -3,7 +3,6 @@
  * has loaded; it hands its factory over through `registerChunk` (no global).
  */
 import { registerChunk } from '../chunks/load-chunk.ts';
-import type { RealtimeContext } from './realtime-context.ts';
 import { startRealtime } from './start-realtime.ts';
 
-registerChunk('realtime', (ctx) => startRealtime(ctx as RealtimeContext));
+registerChunk('realtime', startRealtime);

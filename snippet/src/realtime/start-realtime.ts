@@ -1,6 +1,7 @@
+import type { ChunkContext } from '../chunks/load-chunk.ts';
 import { watchExitIntent } from './exit-intent.ts';
 import { createInvitationWidget } from './invitation-widget.ts';
-import type { RealtimeContext, RealtimeHandle } from './realtime-context.ts';
+import type { RealtimeHandle } from './realtime-handle.ts';
 import { connectVisitor } from './visitor-connection.ts';
 
 const visible = () => document.visibilityState === 'visible';
@@ -14,7 +15,7 @@ const visible = () => document.visibilityState === 'visible';
  * put into the back/forward cache disconnects (so the cache can keep it) and reconnects when
  * shown again.
  */
-export function startRealtime(ctx: RealtimeContext): RealtimeHandle {
+export function startRealtime(ctx: ChunkContext): RealtimeHandle {
   const { guard } = ctx;
   const connection = connectVisitor(ctx, () => ({ site: ctx.site, ...ctx.ids(), active: visible() }));
   const { socket } = connection;
