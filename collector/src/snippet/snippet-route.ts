@@ -11,13 +11,18 @@ export interface SnippetRouteOptions {
 
 /** Name of the loader in the snippet build, served at `/snippet.js`. */
 export const LOADER_FILE = 'snippet.js';
-/** URL prefix of every other snippet file (lazily loaded chunks): `/s/<file>`. */
+/** URL prefix under which every file of the snippet build is served: `/s/<path>`. */
 export const CHUNK_PREFIX = '/s/';
+/**
+ * Snippet files also served at the root, next to the loader, because the loader fetches its
+ * lazy parts relative to its own URL (`/snippet-<part>.js`, `/snippet.esm.js`, source maps).
+ */
+const ROOT_FILE = /^snippet[A-Za-z0-9._-]*\.(?:m?js|map)$/;
 
 /**
  * Serves the snippet to shop pages: the loader at `/snippet.js` with a short cache (so a
- * release reaches visitors within minutes) and chunks at `/s/<file>`, immutable when their
- * name carries a content hash. Any origin may load them (`Access-Control-Allow-Origin: *`,
+ * release reaches visitors within minutes), its sibling parts at `/snippet-<part>.js`, and
+ * any build file at `/s/<path>`; files whose name carries a content hash are immutable. Any origin may load them (`Access-Control-Allow-Origin: *`,
  * `Cross-Origin-Resource-Policy: cross-origin` for shops that set COEP). Gzip when accepted;
  * ETag revalidation.
  */
@@ -58,6 +63,11 @@ export async function snippetRoute(app: FastifyInstance, options: SnippetRouteOp
   }
 
   app.get(`/${LOADER_FILE}`, (request, reply) => serve(request, reply, LOADER_FILE));
+  app.get('/:file', (request, reply) => {
+    const { file } = request.params as { file: string };
+    if (!ROOT_FILE.test(file)) return reply.callNotFound();
+    return serve(request, reply, file);
+  });
   app.get(`${CHUNK_PREFIX}*`, (request, reply) =>
     serve(request, reply, (request.params as { '*': string })['*']),
   );

@@ -98,6 +98,38 @@ describe('POST /v1/events', () => {
     expect(await c.redis.ttl(c.keys.key('seen', site.siteId, twice.id))).toBeGreaterThan(590);
   });
 
+  it('accepts a resent id again once the dedupe window has passed, and never dedupes when off', async () => {
+    const short = await startTestCollector({ DEDUPE_WINDOW_SECONDS: '1' });
+    const off = await startTestCollector({ DEDUPE_WINDOW_SECONDS: '0' });
+    try {
+      for (const [t, second] of [
+        [short, { accepted: 1, duplicates: 0, rejected: [] }],
+        [off, { accepted: 1, duplicates: 0, rejected: [] }],
+      ] as const) {
+        const site = await t.addSite();
+        const payload = JSON.stringify({ site: site.siteId, sentAt: Date.now(), events: [pageView()] });
+        const send = async () =>
+          (
+            await t.app.inject({
+              method: 'POST',
+              url: '/v1/events',
+              headers: { 'content-type': 'text/plain' },
+              payload,
+            })
+          ).json();
+        expect(await send()).toEqual({ accepted: 1, duplicates: 0, rejected: [] });
+        if (t === short) {
+          expect(await send()).toEqual({ accepted: 0, duplicates: 1, rejected: [] });
+          await new Promise((r) => setTimeout(r, 1100));
+        }
+        expect(await send()).toEqual(second);
+      }
+    } finally {
+      await short.close();
+      await off.close();
+    }
+  });
+
   it('stays at-least-once: a failed append marks nothing, so the retry is accepted', async () => {
     const site = await c.addSite();
     const visitorId = randomId('visitor');

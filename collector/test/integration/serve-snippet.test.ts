@@ -73,6 +73,22 @@ describe('snippet files', () => {
     expect(nested.headers['cache-control']).toBe('public, max-age=300, must-revalidate');
   });
 
+  it("serves the loader's sibling parts next to it, as the loader requests them", async () => {
+    writeFileSync(join(c.config.SNIPPET_DIR, 'snippet-realtime.js'), chunk);
+    const part = await c.app.inject({ method: 'GET', url: '/snippet-realtime.js' });
+    expect(part.statusCode).toBe(200);
+    expect(part.body).toBe(chunk);
+    expect(part.headers['access-control-allow-origin']).toBe('*');
+    expect(part.headers['cache-control']).toBe('public, max-age=300, must-revalidate');
+    const missing = await c.app.inject({ method: 'GET', url: '/snippet-cobrowse.js' });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json().error.code).toBe('FW_SNIPPET_NOT_FOUND');
+    // Other root paths stay plain "no such route".
+    const other = await c.app.inject({ method: 'GET', url: '/package.json' });
+    expect(other.statusCode).toBe(404);
+    expect(other.json().error.code).toBe('FW_HTTP_NOT_FOUND');
+  });
+
   it('refuses paths outside the snippet folder and files that are not assets', async () => {
     writeFileSync(join(c.config.SNIPPET_DIR, '.env'), 'SECRET=1');
     writeFileSync(join(c.config.SNIPPET_DIR, 'notes.txt'), 'internal');
