@@ -1,4 +1,5 @@
 import recheck from 'recheck/lib/browser.js';
+import { findNestedQuantifier } from './nested-quantifier.ts';
 
 /** Limits on user-supplied patterns (trigger conditions). */
 export const PATTERN_LIMITS = {
@@ -11,8 +12,11 @@ export const PATTERN_LIMITS = {
    * add nothing when matching one URL or title, `v` is not understood by the checker.
    */
   allowedRegexFlags: 'isu',
-  /** Budget of the static backtracking analysis, ms; a pattern that exhausts it is rejected. */
-  analysisTimeoutMs: 2000,
+  /**
+   * Budget of the static backtracking analysis, ms; a pattern that exhausts it is rejected.
+   * Only a safety net: the nested-quantifier pre-check removes the shapes that take long.
+   */
+  analysisTimeoutMs: 10_000,
 } as const;
 
 /** Outcome of {@link checkRegexSafety}. */
@@ -25,7 +29,9 @@ const MAX_CACHED = 500;
  * Decides whether a user-supplied regular expression may be run against visitor-controlled
  * strings (URLs, titles, referrers, event properties).
  *
- * The analysis is recheck's automaton checker (exact for the regular subset of JS regexps):
+ * First a structural check refuses nested repetition (`(a+)+`, `(.*a){12}`) outright: the classic
+ * catastrophic shape, and the one that makes exact analysis slow. Then recheck's automaton
+ * checker (exact for the regular subset of JS regexps) decides:
  * a pattern is accepted only when it proves matching is linear. Exponential AND polynomial
  * ambiguity are rejected: the strings are attacker-controlled and a cubic pattern on a 2 KB
  * URL already costs over half a second per match. Look-arounds and back-references that the
@@ -64,6 +70,13 @@ function analyse(source: string, flags: string): PatternVerdict {
     new RegExp(source, flags);
   } catch (error) {
     return { ok: false, message: `invalid regular expression: ${(error as Error).message}` };
+  }
+  const nested = findNestedQuantifier(source);
+  if (nested) {
+    return {
+      ok: false,
+      message: `regular expression may backtrack catastrophically: nested quantifier at "${nested.text}" (index ${nested.index}); repeat a single character class instead`,
+    };
   }
   const diagnostics = recheck.checkSync(source, flags, {
     checker: 'automaton',

@@ -40,15 +40,40 @@ describe('regular expression safety', () => {
   });
 
   it('names the offending part of the pattern', () => {
-    const verdict = checkRegexSafety('^/x/(a+)+$');
-    expect(verdict).toEqual({ ok: false, message: expect.stringContaining('quantifier at "a" (index 5)') });
+    expect(checkRegexSafety('^/x/(a+)+$')).toEqual({
+      ok: false,
+      message: expect.stringContaining('nested quantifier at "(a+)+" (index 4)'),
+    });
+    expect(checkRegexSafety('^/x/(a|a)*$')).toEqual({
+      ok: false,
+      message: expect.stringContaining('quantifier at "a" (index 5)'),
+    });
+  });
+
+  it('refuses nested repetition up front, even where it happens to be unambiguous', () => {
+    for (const pattern of [
+      '^([a-z0-9]+\\.)+[a-z]{2,}$',
+      '(?:\\w+\\s)*',
+      '((x){2,}y)+',
+      '(.*a){100}',
+      '([^)]+){2}',
+    ]) {
+      expect(checkRegexSafety(pattern), pattern).toMatchObject({
+        ok: false,
+        message: expect.stringContaining('nested quantifier'),
+      });
+    }
+    for (const pattern of ['(ab?)?c', '(a)+', '([+*]){3}', '\\(a+\\)+', '[(]a+[)]+', '(a{1})+']) {
+      expect(checkRegexSafety(pattern).ok, pattern).toBe(true);
+    }
   });
 
   it.each([
     ['^/products/[^/]+/reviews$', ''],
     ['^/checkout/(shipping|payment)$', 'i'],
     ['order-\\d{3,10}', ''],
-    ['^([a-z0-9]+\\.)+[a-z]{2,}$', ''],
+    ['^/(shoes|boots)/[a-z-]+$', ''],
+    ['(a|b){100}', ''],
     ['\\p{L}+', 'u'],
     ['^/products/.*/reviews$', 's'],
   ])('accepts %s', (pattern, flags) => {
