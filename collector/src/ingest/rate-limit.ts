@@ -35,7 +35,8 @@ function ipv6Prefix64(ip: string): string {
 export function clientKey(ip: string): string {
   if (ip.startsWith('::ffff:') && isIP(ip.slice(7)) === 4) return ip.slice(7);
   if (isIP(ip) === 6) return `${ipv6Prefix64(ip)}::/64`;
-  return ip;
+  // Anything else (a proxy passing a malformed X-Forwarded-For) is bounded, not trusted.
+  return ip.slice(0, 64);
 }
 
 /**
