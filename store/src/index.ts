@@ -14,3 +14,4 @@ export * from './agents/availability.ts';
 export * from './events/event-row.ts';
 export * from './live/visitor-state-store.ts';
 export * from './triggers/index.ts';
+export * from './rules/index.ts';

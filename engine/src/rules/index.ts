@@ -1,19 +1,39 @@
-export { assignHoldout, holdoutBucket } from './assign-holdout.ts';
-export { isWithinBusinessHours, nextBusinessHoursChange } from './business-hours.ts';
-export { compileWildcard, escapeRegExp, type WildcardOptions } from './compile-wildcard.ts';
-export type { ConditionResult, EvaluationContext, ExplainValue, ScheduleWindow } from './condition-result.ts';
+// The pure rule evaluator lives in `@floorwalker/store` (`store/src/rules/`) so the dashboard's
+// backtest and explain run the very same code as the engine; the engine keeps importing it here.
 export {
+  type AgentSlots,
+  assignHoldout,
+  type ConditionResult,
   type ContactHistory,
   type ControlDecision,
   checkContactBudget,
   checkFrequencyCap,
   checkSchedule,
+  compileWildcard,
   decideControls,
+  type EvaluableRule,
+  type EvaluationContext,
+  type ExplainValue,
+  escapeRegExp,
+  evaluateCondition,
+  evaluateLeaf,
+  evaluateRule,
+  holdoutBucket,
+  instantsOfLocalTime,
+  isWithinBusinessHours,
+  type LocalTime,
+  localTime,
+  matchNumber,
+  matchText,
+  matchValue,
+  meetsAvailability,
+  nextBusinessHoursChange,
+  nextElapsedChange,
+  offsetAt,
+  pickInvitationMessage,
+  type RuleEvaluation,
+  type Scalar,
+  type ScheduleWindow,
   type SuppressionReason,
-} from './decide-controls.ts';
-export { evaluateLeaf, nextElapsedChange } from './evaluate-leaf.ts';
-export { type EvaluableRule, evaluateCondition, evaluateRule, type RuleEvaluation } from './evaluate-rule.ts';
-export { matchNumber, matchText, matchValue, type Scalar } from './match-value.ts';
-export { type AgentSlots, meetsAvailability } from './meets-availability.ts';
-export { pickInvitationMessage } from './pick-invitation-message.ts';
-export { instantsOfLocalTime, type LocalTime, localTime, offsetAt } from './zoned-time.ts';
+  type WildcardOptions,
+} from '@floorwalker/store';

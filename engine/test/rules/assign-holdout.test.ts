@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assignHoldout, holdoutBucket } from '../../src/rules/assign-holdout.ts';
+import { assignHoldout, holdoutBucket } from '../../src/rules/index.ts';
 
 const ids = (n: number) => Array.from({ length: n }, (_, i) => `v_${i.toString(36)}_${(i * 7919) % 1000}`);
 

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { isWithinBusinessHours, nextBusinessHoursChange } from '../../src/rules/business-hours.ts';
-import { instantsOfLocalTime, localTime } from '../../src/rules/zoned-time.ts';
+import {
+  instantsOfLocalTime,
+  isWithinBusinessHours,
+  localTime,
+  nextBusinessHoursChange,
+} from '../../src/rules/index.ts';
 
 const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri'] as const;
 const H = 3_600_000;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileWildcard, escapeRegExp } from '../../src/rules/compile-wildcard.ts';
+import { compileWildcard, escapeRegExp } from '../../src/rules/index.ts';
 
 /** Reference glob semantics by dynamic programming. */
 function naiveGlob(pattern: string, text: string): boolean {

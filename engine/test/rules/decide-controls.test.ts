@@ -6,7 +6,7 @@ import {
   checkFrequencyCap,
   checkSchedule,
   decideControls,
-} from '../../src/rules/decide-controls.ts';
+} from '../../src/rules/index.ts';
 
 const NOW = Date.UTC(2026, 5, 10, 12);
 const DAY = 86_400_000;

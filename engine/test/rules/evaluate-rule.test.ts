@@ -1,6 +1,6 @@
 import type { Condition, VisitorState } from '@floorwalker/protocol';
 import { describe, expect, it } from 'vitest';
-import { evaluateCondition, evaluateRule } from '../../src/rules/evaluate-rule.ts';
+import { evaluateCondition, evaluateRule } from '../../src/rules/index.ts';
 import { NOW, visitor } from './visitor-fixture.ts';
 
 const ctx = (state: VisitorState = visitor(), now = NOW, timezone = 'Europe/Berlin') => ({

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { meetsAvailability } from '../../src/rules/meets-availability.ts';
-import { pickInvitationMessage } from '../../src/rules/pick-invitation-message.ts';
+import { meetsAvailability, pickInvitationMessage } from '../../src/rules/index.ts';
 
 describe('pickInvitationMessage', () => {
   const message = {

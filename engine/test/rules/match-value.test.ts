@@ -1,6 +1,6 @@
 import type { TextMatch } from '@floorwalker/protocol';
 import { describe, expect, it } from 'vitest';
-import { matchNumber, matchText, matchValue } from '../../src/rules/match-value.ts';
+import { matchNumber, matchText, matchValue } from '../../src/rules/index.ts';
 
 describe('matchText', () => {
   const cases: [TextMatch, string, boolean][] = [
