@@ -1,6 +1,6 @@
 import type { Condition, NumberCompare } from '@floorwalker/protocol';
 import { describe, expect, it } from 'vitest';
-import { evaluateRule } from '../../src/rules/evaluate-rule.ts';
+import { evaluateRule } from '../../src/rules/index.ts';
 import { NOW, visitor } from './visitor-fixture.ts';
 
 /** Deterministic pseudo-random numbers (LCG) so a failure is reproducible. */
