@@ -16,12 +16,18 @@ export const errorCatalog = {
   FW_FORBIDDEN: { statusCode: 403, message: 'Your role does not allow this.' },
   FW_NOT_FOUND: { statusCode: 404, message: 'Not found.' },
   FW_USER_EMAIL_TAKEN: { statusCode: 409, message: 'Another user already has this e-mail address.' },
+  FW_VISITOR_NOT_ONLINE: { statusCode: 409, message: 'The visitor is no longer on the site.' },
   FW_LAST_ADMIN: { statusCode: 409, message: 'The last admin cannot be removed or demoted.' },
   FW_USER_SELF_DELETE: { statusCode: 409, message: 'You cannot delete your own account.' },
+  FW_TRIGGER_VERSION_CONFLICT: {
+    statusCode: 409,
+    message: 'Someone saved this trigger in the meantime: reload it and apply your change again.',
+  },
   FW_PAYLOAD_TOO_LARGE: { statusCode: 413, message: 'The request body is too large.' },
   FW_UNSUPPORTED_MEDIA_TYPE: { statusCode: 415, message: 'Send JSON (Content-Type: application/json).' },
   FW_AUTH_RATE_LIMITED: { statusCode: 429, message: 'Too many failed logins. Wait a minute and try again.' },
   FW_INTERNAL: { statusCode: 500, message: 'Something went wrong on the server.' },
+  FW_UNAVAILABLE: { statusCode: 503, message: 'A backing service is unavailable; try again shortly.' },
   FW_APP_NOT_BUILT: { statusCode: 503, message: 'The dashboard app is not built.' },
 } as const satisfies Record<string, { statusCode: number; message: string }>;
 
