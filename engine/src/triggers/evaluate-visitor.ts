@@ -151,14 +151,25 @@ export function visitorEvaluator(o: EvaluatorOptions) {
       return { outcome: earlier.record.outcome, fresh: false };
     }
 
-    const history = await o.store.contactHistory(
-      state.siteId,
+    // Budget, cap and capacity in parallel: every round trip here is latency before the invitation.
+    const team = trigger.availability.type === 'team' ? trigger.availability.teamId : undefined;
+    const holdout = assignHoldout(
       state.visitorId,
-      state.sessionId,
       trigger.id,
-      trigger.controls,
-      now,
+      o.holdoutSalt,
+      trigger.controls.holdoutPercent,
     );
+    const [history, capacity] = await Promise.all([
+      o.store.contactHistory(
+        state.siteId,
+        state.visitorId,
+        state.sessionId,
+        trigger.id,
+        trigger.controls,
+        now,
+      ),
+      holdout ? undefined : o.availability.capacity(state.siteId, team, now),
+    ]);
     const control = decideControls(trigger.controls, history, now);
     if (!control.ok) {
       const fresh = await suppress(state, trigger, control.reason, control.detail, now);
@@ -167,9 +178,7 @@ export function visitorEvaluator(o: EvaluatorOptions) {
     }
 
     let outcome: 'sent' | 'holdout' = 'holdout';
-    if (!assignHoldout(state.visitorId, trigger.id, o.holdoutSalt, trigger.controls.holdoutPercent)) {
-      const team = trigger.availability.type === 'team' ? trigger.availability.teamId : undefined;
-      const capacity = await o.availability.capacity(state.siteId, team, now);
+    if (capacity) {
       if (capacity.onlineAgents === 0 || !hasRoomForInvitation(capacity)) {
         const who = team ? `team ${team}` : 'any agent';
         const reason =

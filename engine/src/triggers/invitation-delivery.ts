@@ -69,10 +69,13 @@ export function invitationDelivery(deps: DeliveryDeps) {
       const { record } = invitation;
       if (record.outcome === 'sent') {
         const expiresAt = record.message.expiresAt;
-        await deps.availability.openInvitation(record.siteId, record.invitationId, expiresAt);
+        // Push first (latency), then the bookkeeping; all of it is repeatable if we die half-way.
         deps.visitors.to(visitorRoom(record.siteId, record.visitorId)).emit('invitation', record.message);
-        await deps.checks.scheduleExpiry(record.invitationId, expiresAt);
-        await setInvitedMark(record, true);
+        await Promise.all([
+          deps.availability.openInvitation(record.siteId, record.invitationId, expiresAt),
+          deps.checks.scheduleExpiry(record.invitationId, expiresAt),
+          setInvitedMark(record, true),
+        ]);
       }
       await deps.store.markDelivered(record.invitationId);
     },

@@ -1,0 +1,108 @@
+/**
+ * The simulated shoppers of the trigger benchmark, in a process of their own (they are browsers,
+ * not part of the server). Each opens a socket.io-client tab on the collector's `/visitor`
+ * namespace, then sends a checkout `page_view` to `POST /v1/events`; arrivals are spread evenly
+ * over the ramp. Prints one JSON line: invitation latencies (ms after page view + threshold),
+ * shoppers invited, duplicates and failures.
+ *
+ *   tsx bench/triggers/shoppers.ts <collectorUrl> <siteId> <visitors> <thresholdSeconds> <rampSeconds>
+ */
+import { randomUUID } from 'node:crypto';
+import type {
+  InvitationMessage,
+  VisitorClientToServerEvents,
+  VisitorServerToClientEvents,
+} from '@floorwalker/protocol';
+import { io as connect, type Socket } from 'socket.io-client';
+
+const [base = '', siteId = '', visitorsText = '0', thresholdText = '3', rampText = '10'] =
+  process.argv.slice(2);
+const visitors = Number(visitorsText);
+const thresholdS = Number(thresholdText);
+const rampS = Number(rampText);
+const chrome =
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const sockets: Socket<VisitorServerToClientEvents, VisitorClientToServerEvents>[] = [];
+const latencies: number[] = [];
+const received = new Map<string, InvitationMessage[]>();
+let failures = 0;
+
+async function shopper(n: number): Promise<void> {
+  const id = `${visitors}x${n}`.padStart(12, '0');
+  const visitorId = `v_${id}`;
+  const sessionId = `s_${id}`;
+  const pageViewId = `pv_${id}`;
+  const socket: Socket<VisitorServerToClientEvents, VisitorClientToServerEvents> = connect(
+    `${base}/visitor`,
+    {
+      auth: { site: siteId, visitorId, sessionId, pageViewId },
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+    },
+  );
+  sockets.push(socket);
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', reject);
+  });
+  const ts = Date.now();
+  socket.on('invitation', (message) => {
+    latencies.push(Date.now() - (ts + thresholdS * 1000));
+    const list = received.get(visitorId) ?? [];
+    list.push(message);
+    received.set(visitorId, list);
+  });
+  const res = await fetch(`${base}/v1/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/plain;charset=UTF-8', 'user-agent': chrome },
+    body: JSON.stringify({
+      site: siteId,
+      sentAt: ts,
+      events: [
+        {
+          type: 'page_view',
+          id: randomUUID(),
+          ts,
+          visitorId,
+          sessionId,
+          pageViewId,
+          url: 'https://shop.example/checkout/payment',
+          title: 'Payment',
+        },
+      ],
+    }),
+  });
+  await res.arrayBuffer();
+  if (res.status !== 200) failures++;
+}
+
+const started = Date.now();
+const arrivals: Promise<void>[] = [];
+for (let n = 0; n < visitors; n++) {
+  const wait = started + (n * rampS * 1000) / visitors - Date.now();
+  if (wait > 0) await sleep(wait);
+  arrivals.push(
+    shopper(n).catch(() => {
+      failures++;
+    }),
+  );
+}
+await Promise.all(arrivals);
+const deadline = Date.now() + thresholdS * 1000 + 15_000;
+while (received.size < visitors - failures && Date.now() < deadline) await sleep(100);
+await sleep(1500); // a duplicate would arrive in this time
+for (const s of sockets) s.close();
+const duplicates = [...received.values()].filter((list) => list.length > 1).length;
+console.log(
+  JSON.stringify({
+    latencies,
+    invited: received.size,
+    duplicates,
+    failures,
+    seconds: (Date.now() - started) / 1000,
+  }),
+);
+process.exit(0);
