@@ -2,7 +2,7 @@ import type { InvitationFeedback, InvitationMessage } from '@floorwalker/protoco
 import type { ChunkContext } from '../chunks/load-chunk.ts';
 import { type ChatShell, chatShell } from './chat-shell.ts';
 import { invitationBubble, invitationCard } from './invitation-card.ts';
-import { choosePlacement, type Placement } from './placement.ts';
+import { choosePlacement, type Spot } from './placement.ts';
 import { createWidgetRoot, type WidgetRoot } from './widget-root.ts';
 
 /** Longest timer browsers keep (about 24.8 days); longer ones fire at once. */
@@ -40,7 +40,7 @@ export function createInvitationWidget(
   let ui: WidgetRoot | undefined;
   let panel: HTMLElement | undefined;
   let view: View | undefined;
-  let placement: { place: Placement; compact: boolean } | undefined;
+  let placement: Spot | undefined;
   let invitation: InvitationMessage | undefined;
   let shown = false;
   let expiry: ReturnType<typeof setTimeout> | undefined;
@@ -121,8 +121,9 @@ export function createInvitationWidget(
       );
       return;
     }
-    panel.className = panel.className.replace(/\b(br|tr|bl|bs|ts)\b/g, '').trim();
+    panel.className = panel.className.replace(/\b(br|tr|bl|bs|ts|re)\b/g, '').trim();
     panel.classList.add(chosen.place);
+    panel.style.top = chosen.top === undefined ? '' : `${chosen.top + 12}px`;
     if (hadFocus) (panel.querySelector('button,textarea') as HTMLElement | null)?.focus();
   };
 

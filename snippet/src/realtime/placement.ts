@@ -1,5 +1,15 @@
-/** Where a panel sits: a corner card (`br`, `tr`, `bl`) or a full-width sheet (`bs`, `ts`). */
-export type Placement = 'br' | 'tr' | 'bl' | 'bs' | 'ts';
+/**
+ * Where a panel sits: a corner card (`br`, `tr`, `bl`), a full-width sheet (`bs`, `ts`), or a
+ * bubble on the right edge (`re`) at `top` px.
+ */
+export type Placement = 'br' | 'tr' | 'bl' | 'bs' | 'ts' | 're';
+
+export interface Spot {
+  place: Placement;
+  compact: boolean;
+  /** Top of an `re` bubble's footprint, px from the top of the viewport. */
+  top?: number;
+}
 
 /** Below this viewport width panels become sheets. */
 const NARROW = 640;
@@ -65,16 +75,12 @@ function covers(area: Area, host: Element, memo: Map<Element, boolean>): boolean
 /**
  * Chooses where a panel of `height` px goes: on wide screens the bottom-right corner, else the
  * top-right, else the bottom-left; on narrow ones a bottom sheet, else a top sheet. When every
- * spot would cover the page's controls, a `compact` bubble goes in the first free corner (when
- * `allowCompact`; a panel the visitor opened themselves takes the first spot instead).
+ * spot would cover the page's controls, a `compact` bubble goes in the first free corner, else
+ * the lowest free spot on the right edge (when `allowCompact`; a panel the visitor opened
+ * themselves takes the first spot instead).
  * `current` is kept while it is still free, so the panel does not jump around as the page scrolls.
  */
-export function choosePlacement(
-  host: Element,
-  height: number,
-  allowCompact: boolean,
-  current?: { place: Placement; compact: boolean },
-): { place: Placement; compact: boolean } {
+export function choosePlacement(host: Element, height: number, allowCompact: boolean, current?: Spot): Spot {
   const w = innerWidth;
   const h = innerHeight;
   const ph = Math.min(height, h) + 24;
@@ -95,10 +101,28 @@ export function choosePlacement(
     { place: 'tr', left: w - BUBBLE, top: 0, right: w, bottom: BUBBLE },
     { place: 'bl', left: 0, top: h - BUBBLE, right: BUBBLE, bottom: h },
   ];
-  const candidates = full.map((a) => ({ a, compact: false }));
-  if (allowCompact) candidates.push(...corners.map((a) => ({ a, compact: true })));
-  const keep = candidates.find((c) => c.a.place === current?.place && c.compact === current.compact);
-  if (keep && !covers(keep.a, host, memo)) return { place: keep.a.place, compact: keep.compact };
-  for (const c of candidates) if (!covers(c.a, host, memo)) return { place: c.a.place, compact: c.compact };
-  return allowCompact ? { place: 'tr', compact: true } : { place: narrow ? 'ts' : 'tr', compact: false };
+  const candidates: Spot[] = full.map((a) => ({ place: a.place, compact: false }));
+  const areas = new Map<Spot, Area>(full.map((a, i) => [candidates[i] as Spot, a]));
+  if (allowCompact) {
+    for (const a of corners) {
+      const spot: Spot = { place: a.place, compact: true };
+      candidates.push(spot);
+      areas.set(spot, a);
+    }
+    // Sticky bars often span the whole width: then no corner is free, but the edge between them is.
+    for (let top = h - BUBBLE - 40; top >= 0; top -= 40) {
+      const spot: Spot = { place: 're', compact: true, top };
+      candidates.push(spot);
+      areas.set(spot, { place: 're', left: w - BUBBLE, top, right: w, bottom: top + BUBBLE });
+    }
+  }
+  const free = (spot: Spot) => !covers(areas.get(spot) as Area, host, memo);
+  const keep = candidates.find(
+    (c) => c.place === current?.place && c.compact === current.compact && c.top === current.top,
+  );
+  if (keep && free(keep)) return keep;
+  return (
+    candidates.find(free) ??
+    (allowCompact ? { place: 'tr', compact: true } : { place: narrow ? 'ts' : 'tr', compact: false })
+  );
 }

@@ -14,7 +14,7 @@ export const WIDGET_CSS = `
 --a:var(--fw-accent,#1f5fd6);--at:var(--fw-accent-text,#fff);--r:var(--fw-radius,14px);--bg:var(--fw-background,#fff);--fg:var(--fw-text,#1b1f24);--mu:var(--fw-muted,#59616c)}
 *{box-sizing:border-box;margin:0}
 .p{position:absolute;pointer-events:auto;font:15px/1.45 var(--fw-font,system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif);color:var(--fg);background:var(--bg);border-radius:var(--r);box-shadow:0 10px 32px rgba(0,0,0,.2),0 0 0 1px rgba(0,0,0,.07);width:340px;max-width:calc(100vw - 24px);padding:16px;text-align:left}
-.br{right:16px;bottom:16px}.tr{right:16px;top:16px}.bl{left:16px;bottom:16px}
+.br{right:16px;bottom:16px}.tr,.re{right:16px;top:16px}.bl{left:16px;bottom:16px}
 .bs,.ts{left:8px;right:8px;width:auto;max-width:none}.bs{bottom:calc(8px + env(safe-area-inset-bottom,0px))}.ts{top:calc(8px + env(safe-area-inset-top,0px))}
 .hd{display:flex;align-items:center;gap:10px;margin-bottom:10px}.hd>div{flex:1;min-width:0}
 .av{flex:none;width:40px;height:40px;border-radius:50%;background:var(--a);color:var(--at);display:flex;align-items:center;justify-content:center;font-weight:600;font-size:17px;overflow:hidden}
