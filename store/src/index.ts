@@ -11,6 +11,7 @@ export * from './config/sites.ts';
 export * from './config/env.ts';
 export * from './config/users.ts';
 export * from './agents/availability.ts';
+export * from './agents/presence-history.ts';
 export * from './events/event-row.ts';
 export * from './live/visitor-state-store.ts';
 export * from './triggers/index.ts';

@@ -20,6 +20,7 @@ import { healthRoutes } from './http/health-routes.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { dashboardMetrics, metricsRoutes } from './metrics/dashboard-metrics.ts';
 import { siteRoutes } from './sites/site-routes.ts';
+import { type TriggerFeaturesOptions, triggerFeatures } from './triggers/index.ts';
 import { ensureInitialAdmin } from './users/initial-admin.ts';
 import { userRoutes } from './users/user-routes.ts';
 import { serveApp } from './web-app/serve-app.ts';
@@ -39,6 +40,8 @@ export interface DashboardDeps {
   logger?: FastifyBaseLogger | FastifyServerOptions['logger'];
   /** Folder of the built React app. Default `dashboard/dist`. */
   distDir?: string;
+  /** Triggers page: backtest limits, holdout salt, agent presence sampling. Defaults as documented there. */
+  triggers?: TriggerFeaturesOptions;
 }
 
 /** `dashboard/dist`, next to this workspace's `src/`. */
@@ -99,6 +102,7 @@ export async function buildDashboard(deps: DashboardDeps): Promise<FastifyInstan
   await app.register(authRoutes);
   await app.register(siteRoutes);
   await app.register(userRoutes);
+  await app.register(triggerFeatures, deps.triggers ?? {});
   for (const plugin of agentSocketPlugins) await app.register(plugin);
   await app.register(serveApp, { distDir: deps.distDir ?? defaultDistDir });
   return app;

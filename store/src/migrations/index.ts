@@ -3,6 +3,7 @@ import type { ClickHouse } from '../clickhouse/types.ts';
 import { lowCardinalitySettings } from '../clickhouse/version.ts';
 import { foundation } from './001-foundation.ts';
 import { triggers } from './002-triggers.ts';
+import { agentPresence } from './003-agent-presence.ts';
 import type { Migration } from './migration.ts';
 
 export type { Migration, MigrationContext } from './migration.ts';
@@ -11,6 +12,7 @@ export type { Migration, MigrationContext } from './migration.ts';
 export const migrations: Migration[] = [
   { version: 1, name: 'foundation', statements: foundation },
   { version: 2, name: 'triggers', statements: triggers },
+  { version: 3, name: 'agent-presence', statements: agentPresence },
 ];
 
 /** Registers more migrations (later issues add theirs from their own files). */
