@@ -23,10 +23,6 @@ export const errorCatalog = {
     statusCode: 409,
     message: 'Someone saved this trigger in the meantime: reload it and apply your change again.',
   },
-  FW_TRIGGER_VERSION_CONFLICT: {
-    statusCode: 409,
-    message: 'Someone saved this trigger in the meantime: reload it and apply your change again.',
-  },
   FW_PAYLOAD_TOO_LARGE: { statusCode: 413, message: 'The request body is too large.' },
   FW_UNSUPPORTED_MEDIA_TYPE: { statusCode: 415, message: 'Send JSON (Content-Type: application/json).' },
   FW_AUTH_RATE_LIMITED: { statusCode: 429, message: 'Too many failed logins. Wait a minute and try again.' },
