@@ -4,7 +4,7 @@ import { defineConfig } from 'vite';
 
 /**
  * The staff app: sources in `src/app`, built into `dist` (served by the dashboard server).
- * `npm run dev -w @floorwalker/dashboard` serves it with hot reload and proxies `/api` to a
+ * `npm run dev -w @floorwalker/dashboard` serves it with hot reload and proxies `/api` and `/socket.io` to a
  * dashboard server on http://localhost:8081 (the default DASHBOARD_PORT).
  */
 export default defineConfig({
@@ -17,6 +17,10 @@ export default defineConfig({
     sourcemap: true,
   },
   server: {
-    proxy: { '/api': 'http://localhost:8081' },
+    proxy: {
+      '/api': 'http://localhost:8081',
+      // The staff socket (/agent namespace): live visitors and agent availability.
+      '/socket.io': { target: 'http://localhost:8081', ws: true },
+    },
   },
 });

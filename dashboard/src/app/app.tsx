@@ -1,6 +1,8 @@
 import { useEffect } from 'react';
 import { AppLayout } from './layout/app-layout.tsx';
 import { navFor, sectionOf } from './layout/navigation.ts';
+import { AgentSocketProvider } from './live/agent-socket-context.tsx';
+import { LiveVisitorsPage } from './live/live-visitors-page.tsx';
 import { ComingSoonPage } from './pages/coming-soon-page.tsx';
 import { LoginPage } from './pages/login-page.tsx';
 import { navigate, usePathname } from './routing/use-location.ts';
@@ -34,6 +36,8 @@ function Routes() {
     <AppLayout path={path}>
       {section.path === '/settings' ? (
         <SettingsPage path={path} />
+      ) : section.path === '/live' ? (
+        <LiveVisitorsPage />
       ) : (
         <ComingSoonPage title={section.label} description={descriptions[section.path] ?? ''} />
       )}
@@ -44,7 +48,9 @@ function Routes() {
 export function App() {
   return (
     <SessionProvider anonymous={(onLogin) => <LoginPage onLogin={onLogin} />}>
-      <Routes />
+      <AgentSocketProvider>
+        <Routes />
+      </AgentSocketProvider>
     </SessionProvider>
   );
 }

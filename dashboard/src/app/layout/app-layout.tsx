@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { AvailabilityToggle } from '../live/availability-toggle.tsx';
 import { navigate } from '../routing/use-location.ts';
 import { useSession } from '../session/session-context.tsx';
 import { navFor } from './navigation.ts';
@@ -64,6 +65,7 @@ export function AppLayout(props: { path: string; children: ReactNode }) {
             )}
           </div>
           <div className="user-menu">
+            <AvailabilityToggle />
             <span className="user-name">{me.user.name}</span>
             <span className="badge">{roleLabels[me.user.role]}</span>
             <button type="button" className="button button-quiet" onClick={() => void logout()}>
