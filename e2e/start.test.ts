@@ -110,6 +110,10 @@ describe('npm start (all-in-one)', () => {
 
     // The demo shop carries the install snippet, and the browser loads it from the collector.
     const snippetResponse = page.waitForResponse((r) => r.url().startsWith(first.snippet));
+    // …and its first batch (the page view) is accepted: the seeded site allows this origin.
+    const batchResponse = page.waitForResponse(
+      (r) => r.url().startsWith(`${first.collector}/v1/events`) && r.request().method() === 'POST',
+    );
     const home = await page.goto(first.demo);
     expect(home?.status()).toBe(200);
     const html = await home!.text();
@@ -118,6 +122,8 @@ describe('npm start (all-in-one)', () => {
     const snippet = await snippetResponse;
     expect(snippet.status()).toBe(200);
     expect(snippet.headers()['content-type']).toMatch(/javascript/);
+    const batch = await batchResponse;
+    expect(batch.status(), await batch.text()).toBeLessThan(300);
     await page.screenshot({ path: join(artifacts, 'start-demo-shop.png') });
     await context.close();
 

@@ -76,7 +76,7 @@ export function renderEnvTable(variables: readonly EnvVariable[]): string {
         ? (docs[0] ?? '')
         : v.docs
             .filter((d) => d.doc)
-            .map((d) => `*${d.usedBy}:* ${d.doc}`)
+            .map((d) => `_${d.usedBy}:_ ${d.doc}`)
             .join('<br>');
     return `| \`${v.name}\` | ${usedBy} | ${escapeCell(description)} |`;
   });
@@ -124,4 +124,20 @@ export function replaceReadmeTable(readme: string, table: string): string {
   const end = readme.indexOf(README_END);
   if (start < 0 || end < start) throw new Error('README.md has no env-table markers');
   return `${readme.slice(0, start + README_START.length)}\n${table}\n${readme.slice(end)}`;
+}
+
+/** A Markdown table without alignment padding, to compare tables whatever the formatter did. */
+export function normalizeTable(table: string): string {
+  return table
+    .trim()
+    .split('\n')
+    .map((line) =>
+      line
+        .trim()
+        .replace(/\|\s*:?-+:?\s*(?=\|)/g, '|---')
+        .replace(/[ ]{2,}/g, ' ')
+        .replace(/\s*\|\s*/g, ' | ')
+        .trim(),
+    )
+    .join('\n');
 }
