@@ -247,7 +247,9 @@ try {
   if (worst) console.log(`p99 at 5k visitors: ${worst.latencyMs.p99} ms (target ≤ 100 ms)`);
 } finally {
   await engine.stop();
+  const exited = new Promise((resolve) => collector.process.once('exit', resolve));
   collector.process.kill('SIGTERM');
+  await exited;
   redis.disconnect();
   await ch.close();
   await redisServer.stop();
