@@ -25,8 +25,8 @@ import { startPageServer } from './helpers/snippet-capture-server.ts';
  */
 
 const SITE = 'site_realtime_e2e';
-/** Messages the browser itself logs for a failed request: the network, not a script. */
-const NETWORK_LOG = /^Failed to load resource/;
+/** Messages the browser itself logs for a failed request or socket: the network, not a script. */
+const NETWORK_LOG = /^(Failed to load resource|WebSocket connection to .* failed)/;
 /** The default accent of the widget (`--fw-accent`). */
 const ACCENT = 'rgb(31, 95, 214)';
 
@@ -160,6 +160,26 @@ type Box = { x: number; y: number; width: number; height: number };
 const overlaps = (a: Box, b: Box) =>
   a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 
+/** The real collector (HTTP ingest, snippet files, `/visitor` socket) on `port` (0: any). */
+async function startCollector(port: number): Promise<FastifyInstance> {
+  const config = loadCollectorConfig({
+    REDIS_URL: t.url,
+    REDIS_PREFIX: t.keys.prefix,
+    SNIPPET_DIR: dist,
+    GEOIP_ENABLED: 'false',
+    LOG_LEVEL: 'silent',
+  });
+  const started = await buildCollector({
+    config,
+    redis: t.redis,
+    keys: t.keys,
+    logger: false,
+    metrics: { processMetrics: false },
+  });
+  await started.listen({ host: '127.0.0.1', port });
+  return started;
+}
+
 beforeAll(async () => {
   dist = mkdtempSync(join(tmpdir(), 'fw-realtime-e2e-'));
   const built = await buildSnippet({ outdir: dist, log: () => {} });
@@ -179,21 +199,7 @@ beforeAll(async () => {
     updatedBy: 'test',
     updatedAt: 0,
   });
-  const config = loadCollectorConfig({
-    REDIS_URL: t.url,
-    REDIS_PREFIX: t.keys.prefix,
-    SNIPPET_DIR: dist,
-    GEOIP_ENABLED: 'false',
-    LOG_LEVEL: 'silent',
-  });
-  app = await buildCollector({
-    config,
-    redis: t.redis,
-    keys: t.keys,
-    logger: false,
-    metrics: { processMetrics: false },
-  });
-  await app.listen({ host: '127.0.0.1', port: 0 });
+  app = await startCollector(0);
   // `localhost` vs the shop's `127.0.0.1`: a cross-origin collector, as in production.
   collectorUrl = `http://localhost:${(app.server.address() as AddressInfo).port}`;
   emitter = new Emitter(t.redis, { key: t.keys.socketChannel });
@@ -543,5 +549,34 @@ describe('realtime chunk in Chromium', () => {
     invite(visitorId);
     await new Promise((r) => setTimeout(r, 400));
     expect(await page.locator('floorwalker-widget').count()).toBe(0);
+  });
+
+  it('reconnects after the collector restarts, with the current page view, and still receives invitations', async () => {
+    const context = await newContext();
+    const { page, visitorId } = await openTab(context, '/rt');
+    const port = (app.server.address() as AddressInfo).port;
+    const before = (await connections(visitorId)).length;
+    await app.close();
+    await expect
+      .poll(
+        async () => (await signals(visitorId)).filter((s) => s.type === 'presence' && !s.connected).length,
+      )
+      .toBe(1);
+    // Navigate while the collector is away: the next handshake must carry the new page view.
+    await page.evaluate(() => history.pushState({}, '', '/rt/after-restart'));
+    await new Promise((r) => setTimeout(r, 1500));
+    app = await startCollector(port);
+    const back = await waitFor(
+      async () => (await connections(visitorId)).slice(before)[0],
+      'the tab to reconnect',
+      40_000,
+    );
+    const pageViews = (await signals(visitorId)).flatMap((s) =>
+      s.type === 'presence' ? [s.pageViewId] : [],
+    );
+    expect(back.type === 'presence' && back.pageViewId).toBe(pageViews.at(-1));
+    expect(new Set(pageViews).size).toBe(2);
+    invite(visitorId);
+    await dialog(page, 'Chat invitation from Anna').waitFor();
   });
 });
