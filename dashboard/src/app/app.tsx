@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { AppLayout } from './layout/app-layout.tsx';
 import { navFor, sectionOf } from './layout/navigation.ts';
 import { AgentSocketProvider } from './live/agent-socket-context.tsx';
@@ -8,6 +8,11 @@ import { LoginPage } from './pages/login-page.tsx';
 import { navigate, usePathname } from './routing/use-location.ts';
 import { SessionProvider, useSession } from './session/session-context.tsx';
 import { SettingsPage } from './settings/settings-page.tsx';
+
+// The trigger editor carries the regex safety checker (recheck) and recharts: loaded on first visit only.
+const TriggersPage = lazy(() =>
+  import('./pages/triggers/triggers-page.tsx').then((m) => ({ default: m.TriggersPage })),
+);
 
 const descriptions: Record<string, string> = {
   '/live':
@@ -38,6 +43,10 @@ function Routes() {
         <SettingsPage path={path} />
       ) : section.path === '/live' ? (
         <LiveVisitorsPage />
+      ) : section.path === '/triggers' ? (
+        <Suspense fallback={<p className="muted">Loading…</p>}>
+          <TriggersPage path={path} />
+        </Suspense>
       ) : (
         <ComingSoonPage title={section.label} description={descriptions[section.path] ?? ''} />
       )}

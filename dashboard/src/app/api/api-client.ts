@@ -76,5 +76,6 @@ export const api = {
   get: <T>(path: string) => send<T>('GET', path, undefined, false),
   post: <T>(path: string, body?: unknown) => send<T>('POST', path, body, false),
   patch: <T>(path: string, body: unknown) => send<T>('PATCH', path, body, false),
+  put: <T>(path: string, body: unknown) => send<T>('PUT', path, body, false),
   delete: (path: string) => send<void>('DELETE', path, undefined, false),
 };
