@@ -22,15 +22,18 @@ import { streamWriter } from './writer/stream-writer.ts';
 export { type EngineConfig, loadEngineConfig } from './config.ts';
 export { applyEvent } from './live/apply-event.ts';
 export { DEFAULT_CHECKOUT_PATH, derivePresence, type PresenceRules } from './live/derive-presence.ts';
+export { type LiveStateWorker, liveStateWorker } from './live/live-state.ts';
+export { type LiveSweep, liveSweepWorker } from './live/live-sweep.ts';
 export { updateVisitor } from './live/update-visitor.ts';
 export type { VisitorMeta, VisitorModel } from './live/visitor-model.ts';
 export { createLogger, type EngineLogger, silentLogger } from './logger.ts';
 export { backoff } from './streams/backoff.ts';
 export { GroupReader, type StreamMessage } from './streams/group-reader.ts';
+export { type TrimConsumed, trimConsumedWorker } from './streams/trim-consumed.ts';
 // --- triggers and invitations (issue 4) ---
 export * from './triggers/index.ts';
 export type { EngineContext, EngineWorker, WorkerFactory } from './worker.ts';
-export { streamWriter } from './writer/stream-writer.ts';
+export { type StreamWriter, streamWriter, type WriterStats } from './writer/stream-writer.ts';
 
 /** Collaborators of {@link startEngine}. */
 export interface EngineDeps {

@@ -104,6 +104,19 @@ describe('toEventRow', () => {
     });
   });
 
+  it('reads paths of bare origins, ports and backslashes like a browser', () => {
+    const path = (url: string) => toEventRow(base({ type: 'heartbeat', url })).path;
+    expect(path('https://shop.example')).toBe('/');
+    expect(path('https://shop.example:8443/a/b?x=1#h?utm_source=no')).toBe('/a/b');
+    expect(path('https://shop.example/a\\b')).toBe('/a/b');
+    expect(
+      toEventRow(base({ type: 'heartbeat', url: 'https://s.example/?utm_source=a+b&utm_content=%C3%A9' })),
+    ).toMatchObject({
+      utm_source: 'a b',
+      utm_content: 'é',
+    });
+  });
+
   it('keeps odd input insertable: relative urls, lone surrogates, times outside the DateTime range', () => {
     const row = toEventRow(
       base({ type: 'page_view', url: '/cart?utm_source=a%20b', title: 'bad \ud800 title' }, -5),

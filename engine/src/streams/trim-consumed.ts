@@ -30,9 +30,12 @@ function compareIds(a: string, b: string): number {
  * pending anywhere, or not yet delivered to some group, are never trimmed, so a ClickHouse outage
  * keeps its whole backlog. Also forgets consumers of engines that are gone.
  */
-export function trimConsumedWorker(
-  options: TrimConsumedOptions,
-): EngineWorker & { trimNow(): Promise<void> } {
+/** The trim worker; `trimNow()` trims at once. */
+export interface TrimConsumed extends EngineWorker {
+  trimNow(): Promise<void>;
+}
+
+export function trimConsumedWorker(options: TrimConsumedOptions): TrimConsumed {
   const stats = { trimmed: 0, consumersRemoved: 0, failures: 0 };
   const forgetAfter = options.forgetConsumersAfterMs ?? 86_400_000;
   let timer: NodeJS.Timeout | undefined;

@@ -60,29 +60,39 @@ export interface Utm {
 /** Largest DateTime ClickHouse stores (UInt32 seconds), in ms. */
 const MAX_TS_MS = 4_294_967_295_000;
 
-/** Path and campaign parameters of a page URL; tolerant of relative or malformed URLs. */
-export function parsePageUrl(url: string): { path: string; utm: Utm } {
-  let parsed: URL | undefined;
-  try {
-    parsed = new URL(url, 'http://invalid.local');
-  } catch {
-    parsed = undefined;
-  }
-  if (!parsed) {
-    const path = url.split(/[?#]/, 1)[0] ?? '';
-    return { path, utm: { source: '', medium: '', campaign: '', term: '', content: '' } };
-  }
-  const q = parsed.searchParams;
+const NO_UTM: Readonly<Utm> = Object.freeze({ source: '', medium: '', campaign: '', term: '', content: '' });
+
+/** `scheme://authority` followed by path and query: what a browser's `location.href` looks like. */
+const ABSOLUTE_URL = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*([^?#]*)(?:\?([^#]*))?/i;
+
+function utmOf(query: string): Utm {
+  // Most page URLs carry no campaign: skip building URLSearchParams for them (hot path of the writer).
+  if (!query.includes('utm_')) return { ...NO_UTM };
+  const q = new URLSearchParams(query);
   return {
-    path: parsed.pathname,
-    utm: {
-      source: q.get('utm_source') ?? '',
-      medium: q.get('utm_medium') ?? '',
-      campaign: q.get('utm_campaign') ?? '',
-      term: q.get('utm_term') ?? '',
-      content: q.get('utm_content') ?? '',
-    },
+    source: q.get('utm_source') ?? '',
+    medium: q.get('utm_medium') ?? '',
+    campaign: q.get('utm_campaign') ?? '',
+    term: q.get('utm_term') ?? '',
+    content: q.get('utm_content') ?? '',
   };
+}
+
+/**
+ * Path and campaign parameters of a page URL; tolerant of relative or malformed URLs.
+ * Absolute URLs as browsers report them are split without the (slower) WHATWG parser; anything
+ * else (relative, backslashes) goes through `new URL` against a dummy base.
+ */
+export function parsePageUrl(url: string): { path: string; utm: Utm } {
+  // Backslashes count as slashes in http(s) URLs: leave those to the WHATWG parser.
+  const m = url.includes('\\') ? null : ABSOLUTE_URL.exec(url);
+  if (m) return { path: m[1] || '/', utm: utmOf(m[2] ?? '') };
+  try {
+    const parsed = new URL(url, 'http://invalid.local');
+    return { path: parsed.pathname, utm: utmOf(parsed.search.slice(1)) };
+  } catch {
+    return { path: url.split(/[?#]/, 1)[0] ?? '', utm: { ...NO_UTM } };
+  }
 }
 
 function clampMs(ms: number): number {
