@@ -11,6 +11,8 @@ import { type CaptureServer, startCaptureServer, startPageServer } from './helpe
 const SITE = 'test-site';
 const STUB =
   '<script>window.floorwalker=window.floorwalker||function(){(floorwalker.q=floorwalker.q||[]).push(arguments)}</script>';
+/** The tracking core, which the eager loader fetches from the collector. */
+const CORE = 'snippet-core.js';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 /** Messages the browser itself logs for a failed request: the network, not a script. */
@@ -41,7 +43,13 @@ function html(title: string, options: { attrs?: string; head?: string; stub?: bo
 /** Opens a page in a fresh context (its own storage, so its own visitor). */
 async function open(
   path: string,
-  options: { initScript?: string; context?: BrowserContext; referer?: string } = {},
+  options: {
+    initScript?: string;
+    context?: BrowserContext;
+    referer?: string;
+    /** Default `load`; `domcontentloaded` to act before a late tracking core arrives. */
+    waitUntil?: 'load' | 'domcontentloaded';
+  } = {},
 ) {
   const context = options.context ?? (await browser.newContext({ viewport: { width: 1200, height: 800 } }));
   if (options.initScript) await context.addInitScript(options.initScript);
@@ -52,7 +60,10 @@ async function open(
   });
   page.on('pageerror', (e) => o.errors.push(String(e)));
   opened.push(o);
-  await page.goto(shop.url + path, options.referer ? { referer: options.referer } : {});
+  await page.goto(shop.url + path, {
+    waitUntil: options.waitUntil ?? 'load',
+    ...(options.referer ? { referer: options.referer } : {}),
+  });
   return o;
 }
 
@@ -132,6 +143,7 @@ afterEach(async () => {
   collector.failNext(0);
   collector.setDown(false);
   collector.setSnippetDelay(0);
+  collector.setFileDelay(CORE, 0);
 });
 
 afterAll(async () => {
@@ -341,6 +353,129 @@ describe('snippet in Chromium', () => {
     // Replayed right after the page view: one request, not three.
     expect(collector.requests.filter((r) => r.raw.includes(visitorId))).toHaveLength(1);
     expect(await page.evaluate(() => typeof (floorwalker as unknown as { q?: unknown }).q)).toBe('undefined');
+  });
+
+  it('records the first page view at the time the loader ran, and the calls and route changes made before a late core arrived', async () => {
+    collector.setFileDelay(CORE, 1500);
+    const before = Date.now();
+    const { page } = await open('/app?late-core', { waitUntil: 'domcontentloaded' });
+    await page.waitForFunction(() => (floorwalker as unknown as { loaded?: boolean }).loaded === true);
+    const loaderRan = Date.now();
+    await page.evaluate(() => {
+      floorwalker('track', 'add_to_cart', { value: 12, currency: 'EUR', sku: 'E1', nested: { no: 1 } });
+      history.pushState({}, '', '/app/early');
+      document.title = 'Early route';
+    });
+    const called = Date.now();
+    // The core is not there yet: nothing went out, and the page waits in storage in case it goes away.
+    expect(collector.requests.some((r) => r.raw.includes('late-core'))).toBe(false);
+    const stored = await page.evaluate(() => JSON.parse(localStorage.getItem('fw_pre_test-site') ?? '[]'));
+    expect(stored).toMatchObject([
+      {
+        u: `${shop.url}/app?late-core`,
+        n: 'App home',
+        a: true,
+        q: [
+          [
+            expect.any(Number),
+            expect.stringMatching(UUID),
+            'track',
+            'add_to_cart',
+            { value: 12, currency: 'EUR', sku: 'E1' },
+          ],
+        ],
+      },
+    ]);
+
+    const visitorId = (await waitFor(() => visitorOf(page), 'visitor id'))!;
+    const views = await waitFor(
+      () => pageViews(visitorId).length >= 2 && pageViews(visitorId),
+      'both page views',
+    );
+    const [first, spa] = views;
+    expect(first).toMatchObject({ navigation: 'load', url: `${shop.url}/app?late-core`, title: 'App home' });
+    expect(first!.ts).toBeGreaterThanOrEqual(before);
+    expect(first!.ts).toBeLessThanOrEqual(loaderRan);
+    expect(spa).toMatchObject({
+      navigation: 'spa',
+      url: `${shop.url}/app/early`,
+      title: 'Early route',
+      referrer: `${shop.url}/app?late-core`,
+    });
+    const cart = accepted(visitorId).find((e) => e.type === 'add_to_cart')!;
+    expect(cart).toMatchObject({
+      sku: 'E1',
+      value: 12,
+      pageViewId: first!.pageViewId,
+      url: `${shop.url}/app?late-core`,
+    });
+    expect(cart.props).toBeUndefined();
+    expect(cart.ts).toBeGreaterThanOrEqual(first!.ts);
+    expect(cart.ts).toBeLessThanOrEqual(called);
+    // Sent only once the core had arrived, with the times of the moments they happened.
+    const firstRequest = collector.requests.find((r) => r.raw.includes(visitorId))!;
+    expect(firstRequest.at - before).toBeGreaterThanOrEqual(1400);
+    expect(firstRequest.at - first!.ts).toBeGreaterThanOrEqual(1000);
+    expect(await page.evaluate(() => localStorage.getItem('fw_pre_test-site'))).toBeNull();
+    await page.evaluate(() => floorwalker('flush'));
+    await page.waitForTimeout(500);
+    expect(pageViews(visitorId)).toHaveLength(2);
+  });
+
+  it('sends what a page recorded before its core arrived from the next page when that page went away first', async () => {
+    collector.setFileDelay(CORE, 20_000);
+    const { page } = await open('/plain?early-page', { waitUntil: 'domcontentloaded' });
+    await page.waitForFunction(() => (floorwalker as unknown as { loaded?: boolean }).loaded === true);
+    await page.evaluate(() => {
+      floorwalker('identify', { email: 'early@example.com' });
+      floorwalker('track', 'purchase', { value: 30, currency: 'EUR', orderId: 'E-1' });
+    });
+    expect(collector.requests.some((r) => r.raw.includes('E-1'))).toBe(false);
+    const left = Date.now();
+    collector.setFileDelay(CORE, 0);
+    await page.goto(`${shop.url}/other`);
+    const visitorId = (await waitFor(() => visitorOf(page), 'visitor id'))!;
+    const events = await waitFor(() => {
+      const all = accepted(visitorId);
+      return all.some((e) => e.type === 'purchase') && pageViews(visitorId).length >= 2 && all;
+    }, 'the early page and the next one');
+    const [plain, other] = pageViews(visitorId);
+    expect(plain).toMatchObject({
+      navigation: 'load',
+      url: `${shop.url}/plain?early-page`,
+      title: 'Plain page',
+    });
+    expect(other).toMatchObject({ navigation: 'load', url: `${shop.url}/other`, title: 'Other page' });
+    expect(plain!.pageViewId).not.toBe(other!.pageViewId);
+    expect(plain!.ts).toBeLessThan(left);
+    expect(other!.ts).toBeGreaterThanOrEqual(left);
+    const identify = events.find((e) => e.type === 'identify')!;
+    const purchase = events.find((e) => e.type === 'purchase')!;
+    expect(identify).toMatchObject({ traits: { email: 'early@example.com' }, pageViewId: plain!.pageViewId });
+    expect(purchase).toMatchObject({
+      value: 30,
+      currency: 'EUR',
+      orderId: 'E-1',
+      pageViewId: plain!.pageViewId,
+      url: `${shop.url}/plain?early-page`,
+    });
+    expect(plain!.ts).toBeLessThanOrEqual(identify.ts);
+    expect(identify.ts).toBeLessThanOrEqual(purchase.ts);
+    expect(purchase.ts).toBeLessThan(left);
+    expect(new Set(events.map((e) => e.sessionId))).toEqual(new Set([plain!.sessionId]));
+    expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
+    expect(await page.evaluate(() => localStorage.getItem('fw_pre_test-site'))).toBeNull();
+  });
+
+  it('keeps nothing of an opted-out visitor while the core is on its way', async () => {
+    collector.setFileDelay(CORE, 20_000);
+    const { page } = await open('/plain', {
+      waitUntil: 'domcontentloaded',
+      initScript: "localStorage.setItem('fw_optout', '1')",
+    });
+    await page.waitForFunction(() => (floorwalker as unknown as { loaded?: boolean }).loaded === true);
+    await page.evaluate(() => floorwalker('track', 'add_to_cart', { value: 1 }));
+    expect(await page.evaluate(() => Object.keys(localStorage))).toEqual(['fw_optout']);
   });
 
   it('retries a failed batch with backoff and the same event ids', async () => {

@@ -2,8 +2,9 @@
  * Builds the snippet: `npm run build -w @floorwalker/snippet`.
  *
  * - `dist/snippet.js`: the eager loader for the script tag (IIFE, minified, no global but
- *   `floorwalker`).
- * - `dist/snippet.esm.js`: the same tracker as an ES module (`init`) for single-page apps.
+ *   `floorwalker`, ≤ 3 KB gzip): captures the page and the early calls, fetches the core.
+ * - `dist/snippet-core.js`: the tracking core the loader fetches at once from `s/`.
+ * - `dist/snippet.esm.js`: loader and core in one ES module (`init`) for single-page apps.
  * - lazily loaded parts: add `{ entry, out: 'snippet-<name>', format: 'iife' }` to `bundles`
  *   and a budget to `size-budget.json`; the tracker's `load('<name>')` fetches
  *   `snippet-<name>.js` from next to `snippet.js`.
@@ -21,6 +22,8 @@ const root = dirname(fileURLToPath(import.meta.url));
 /** What the build produces, one output file each. */
 export const bundles: { entry: string; out: string; format: Format }[] = [
   { entry: 'src/loader.ts', out: 'snippet', format: 'iife' },
+  // The tracking core: fetched by the loader at once (`s/snippet-core.js`).
+  { entry: 'src/core/index.ts', out: 'snippet-core', format: 'iife' },
   { entry: 'src/index.ts', out: 'snippet.esm', format: 'esm' },
   // Realtime (visitor socket, invitations, chat widget): loaded by the tracker after `load`.
   { entry: 'src/realtime/index.ts', out: 'snippet-realtime', format: 'iife' },

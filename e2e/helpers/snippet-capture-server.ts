@@ -31,6 +31,8 @@ export interface CaptureServer {
   setDown(down: boolean): void;
   /** Delays serving `/snippet.js` (to test calls made before the script loads). */
   setSnippetDelay(ms: number): void;
+  /** Delays serving `/s/<file>` (`snippet-core.js`: a tracking core that arrives late); 0 undoes it. */
+  setFileDelay(file: string, ms: number): void;
   /** Extra files served under `/s/`. */
   files: Map<string, string>;
   close(): Promise<void>;
@@ -51,7 +53,7 @@ function listen(server: Server, host: string): Promise<number> {
 export async function startCaptureServer(dist: string): Promise<CaptureServer> {
   let failures: { n: number; status: number } = { n: 0, status: 503 };
   let down = false;
-  let snippetDelay = 0;
+  const delays = new Map<string, number>();
   const files = new Map<string, string>();
   const state: Pick<CaptureServer, 'requests' | 'preflights'> = { requests: [], preflights: 0 };
 
@@ -94,7 +96,8 @@ export async function startCaptureServer(dist: string): Promise<CaptureServer> {
           : url.pathname.startsWith('/s/')
             ? url.pathname.slice(3)
             : '';
-      if (name === 'snippet.js' && snippetDelay) await new Promise((r) => setTimeout(r, snippetDelay));
+      const delay = delays.get(name);
+      if (delay) await new Promise((r) => setTimeout(r, delay));
       const extra = files.get(name);
       const content =
         extra ??
@@ -126,7 +129,10 @@ export async function startCaptureServer(dist: string): Promise<CaptureServer> {
       down = value;
     },
     setSnippetDelay(ms) {
-      snippetDelay = ms;
+      delays.set('snippet.js', ms);
+    },
+    setFileDelay(file, ms) {
+      delays.set(file, ms);
     },
     files,
     close: () =>

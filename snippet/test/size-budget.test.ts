@@ -16,14 +16,20 @@ describe('snippet size budget', () => {
   }, 60_000);
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
-  it('builds the script-tag loader and the module build within their gzip budgets', () => {
+  it('builds the eager loader, the tracking core, the realtime part and the module build within their gzip budgets', () => {
     expect(results.map((r) => r.file).sort()).toEqual(
-      expect.arrayContaining(['snippet.esm.js', 'snippet.js']),
+      expect.arrayContaining(['snippet-core.js', 'snippet-realtime.js', 'snippet.esm.js', 'snippet.js']),
     );
     for (const r of results) {
       expect(r.problem, `${r.file}: ${r.gzip} B gzip, budget ${r.limit} B`).toBeUndefined();
       expect(r.gzip).toBeGreaterThan(500);
     }
+  });
+
+  it('keeps the eager loader within 3 KB gzip, whatever the budget file says', () => {
+    const loader = results.find((r) => r.file === 'snippet.js');
+    expect(loader?.limit).toBeLessThanOrEqual(3072);
+    expect(loader?.gzip).toBeLessThanOrEqual(3072);
   });
 
   describe('the checker', () => {

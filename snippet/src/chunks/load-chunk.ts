@@ -16,34 +16,37 @@ export interface ChunkContext {
   /** Logs only in debug mode. */
   log(...args: unknown[]): void;
 }
-/** A lazily loaded part: called once with the context; may return its own API. */
-export type ChunkFactory = (ctx: ChunkContext) => unknown;
+/**
+ * A lazily loaded part: called once with the context; may return its own API. Parts get the
+ * {@link ChunkContext}; the tracking core (`snippet-core.js`) gets the loader's handoff instead.
+ */
+export type ChunkFactory<C = ChunkContext> = (ctx: C) => unknown;
 
 /**
  * The DOM event a chunk file dispatches to hand over its factory. A classic `<script>` plus a
  * DOM event (rather than `import()`) needs no CORS headers on the chunk and adds no global.
  */
 export const CHUNK_EVENT = 'floorwalker:chunk';
-export interface ChunkEventDetail {
+export interface ChunkEventDetail<C = ChunkContext> {
   name: string;
-  factory: ChunkFactory;
+  factory: ChunkFactory<C>;
 }
 
 /** Call from a chunk file's top level: `registerChunk('realtime', (ctx) => …)`. */
-export function registerChunk(name: string, factory: ChunkFactory): void {
-  document.dispatchEvent(new CustomEvent<ChunkEventDetail>(CHUNK_EVENT, { detail: { name, factory } }));
+export function registerChunk<C = ChunkContext>(name: string, factory: ChunkFactory<C>): void {
+  document.dispatchEvent(new CustomEvent<ChunkEventDetail<C>>(CHUNK_EVENT, { detail: { name, factory } }));
 }
 
 /**
  * Loads `s/snippet-<name>.js` from the collector (`base`, where the loader came from) once and
  * runs its factory. Resolves with what the factory returned; rejects when the file fails to load.
  */
-export function loadChunk(base: string, name: string, ctx: ChunkContext): Promise<unknown> {
+export function loadChunk<C = ChunkContext>(base: string, name: string, ctx: C): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const script = document.createElement('script');
     const done = () => document.removeEventListener(CHUNK_EVENT, onChunk);
     const onChunk = guard((e: Event) => {
-      const detail = (e as CustomEvent<ChunkEventDetail>).detail;
+      const detail = (e as CustomEvent<ChunkEventDetail<C>>).detail;
       if (detail?.name !== name) return;
       done();
       resolve(guard(detail.factory)(ctx));

@@ -8,6 +8,7 @@ import { type Engagement, trackEngagement } from '../tracking/engagement.ts';
 import { cleanProps, type EventFields, eventFields } from '../tracking/event-fields.ts';
 import { routeOf, watchRoutes } from '../tracking/route-changes.ts';
 import { createTransport } from '../transport/transport.ts';
+import { capturePage, type EarlyPage, takeEarlyPages } from './early-page.ts';
 import { guard, log, setDebug } from './guard.ts';
 
 /** Presence heartbeat (and periodic engagement) interval while the page is visible. */
@@ -56,12 +57,30 @@ export interface FloorwalkerApi {
   load(name: string): Promise<unknown>;
 }
 
+/** A well-formed event id from storage (anything else gets a fresh one). */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const isConsent = (name: unknown) => name === 'optout' || name === 'optin';
+/** The time and event id of an early call; what storage may have mangled is replaced. */
+const stampOf = (ts: unknown, id: unknown) => ({
+  ts: Number.isSafeInteger(ts) && (ts as number) > 0 ? (ts as number) : Date.now(),
+  id: UUID.test(String(id)) ? (id as string) : undefined,
+});
+
 /**
  * Builds the tracker and starts it unless the visitor opted out (or sends DNT/GPC and the site
- * respects it). `queue` holds the calls made before the script loaded (`floorwalker.q`): consent
- * calls run before the start, the others after the first page view.
+ * respects it).
+ *
+ * `page` is the current page as the eager loader captured it, with the calls made before the
+ * core arrived (the stub's `floorwalker.q` and later ones): the first page view and those calls
+ * keep the client time and event ids they were made with. Consent calls run before the start,
+ * the others after the first page view. The early pages that earlier loaders left in storage
+ * (their page went away before the core arrived) are replayed first, each under its own page
+ * view, URL and time; that is the only way their events reach the outbox.
  */
-export function createTracker(options: TrackerOptions, queue: ArrayLike<unknown>[] = []): FloorwalkerApi {
+export function createTracker(
+  options: TrackerOptions,
+  page: EarlyPage = capturePage(options.autoPageViews !== false),
+): FloorwalkerApi {
   setDebug(!!options.debug);
   const { site } = options;
   const collector = options.collector.replace(/\/?$/, '/');
@@ -80,12 +99,18 @@ export function createTracker(options: TrackerOptions, queue: ArrayLike<unknown>
   let route = '';
   let sentDepth = 0;
   let viewed = false;
+  /** The early page being replayed: it stands in for `location` and `document`. */
+  let replaying: EarlyPage | undefined;
+  /** While the early consent calls run: `optin` then only clears the flag, the start follows. */
+  let booting = true;
+  /** Client time and event id of the early call being replayed (the id goes to its first event). */
+  let stamp: { ts: number; id?: string } | undefined;
 
   const send = (fields: EventFields, active = true) => {
     if (!running) return;
-    const now = Date.now();
+    const now = stamp?.ts ?? Date.now();
     const event = {
-      id: randomId(),
+      id: stamp?.id ?? randomId(),
       ts: now,
       visitorId: identity.visitor(),
       sessionId: identity.session(now, active),
@@ -94,6 +119,7 @@ export function createTracker(options: TrackerOptions, queue: ArrayLike<unknown>
       title: pageTitle || undefined,
       ...fields,
     } as TrackedEvent;
+    if (stamp) stamp.id = undefined;
     log('event', event);
     transport.push(event);
   };
@@ -108,21 +134,23 @@ export function createTracker(options: TrackerOptions, queue: ArrayLike<unknown>
     }
   };
 
-  const setPage = () => {
-    pageViewId = randomId();
-    pageUrl = location.href.slice(0, 2048);
-    pageTitle = document.title.slice(0, 512);
-    route = routeOf(location.href);
+  const href = () => replaying?.u ?? location.href;
+  const referrer = () => replaying?.r ?? document.referrer;
+  const setPage = (id = randomId()) => {
+    pageViewId = id;
+    pageUrl = href().slice(0, 2048);
+    pageTitle = (replaying?.n ?? document.title).slice(0, 512);
+    route = routeOf(href());
     sentDepth = 0;
     engagement?.reset();
   };
-  const pageView = (navigation: 'load' | 'spa', referrer: string) => {
-    setPage();
-    for (const listener of pageViewListeners) guard(listener)(pageViewId);
+  const pageView = (navigation: 'load' | 'spa', from: string, id?: string) => {
+    setPage(id);
+    if (!replaying) for (const listener of pageViewListeners) guard(listener)(pageViewId);
     viewed = true;
     send({
       type: 'page_view',
-      referrer: referrer.slice(0, 2048) || undefined,
+      referrer: from.slice(0, 2048) || undefined,
       navigation,
       language: navigator.language?.slice(0, 35),
       screen: `${screen.width}x${screen.height}`,
@@ -143,6 +171,28 @@ export function createTracker(options: TrackerOptions, queue: ArrayLike<unknown>
     );
   };
 
+  /**
+   * Records `early` (a page as a loader captured it) and the calls made on it, with their own
+   * times and ids. `live` is the current page; an earlier page gets no engagement of this one.
+   */
+  const replay = (early: EarlyPage, live: boolean) => {
+    const current = engagement;
+    if (!live) engagement = undefined;
+    replaying = early;
+    viewed = false;
+    stamp = stampOf(early.t, early.i);
+    if (early.a) pageView('load', early.r, early.p);
+    else setPage(early.p);
+    for (const call of early.q) {
+      // Consent ran before the start; an earlier page's `load` was for that page only.
+      if (!Array.isArray(call) || isConsent(call[2]) || (!live && call[2] === 'load')) continue;
+      stamp = stampOf(call[0], call[1]);
+      runCommand(api, call.slice(2));
+    }
+    stamp = replaying = undefined;
+    engagement = current;
+  };
+
   const heartbeat = () => {
     // Presence only while visible, and not for a tab left open for hours without any input.
     if (!engagement || document.visibilityState !== 'visible') return;
@@ -157,12 +207,12 @@ export function createTracker(options: TrackerOptions, queue: ArrayLike<unknown>
     stops.push(() => target.removeEventListener(type, wrapped));
   };
 
-  const start = () => {
-    if (running || (options.respectDnt && privacySignal()) || optOut.get(small)) return;
+  /** Starts tracking at `current`, after the `earlier` pages; false when tracking is off. */
+  const start = (current: EarlyPage, earlier: EarlyPage[] = []) => {
+    if (running || (options.respectDnt && privacySignal()) || optOut.get(small)) return false;
     running = true;
-    engagement = trackEngagement();
+    engagement = trackEngagement(current.t);
     stops.push(engagement.stop);
-    setPage();
     on(window, 'pagehide', () => {
       reportEngagement();
       send({ type: 'page_leave' }, false);
@@ -177,11 +227,14 @@ export function createTracker(options: TrackerOptions, queue: ArrayLike<unknown>
     });
     const interval = setInterval(guard(heartbeat), HEARTBEAT_MS);
     stops.push(() => clearInterval(interval));
+    for (const early of earlier) guard(replay)(early, false);
+    guard(replay)(current, true);
     if (options.autoPageViews !== false) {
       stops.push(watchRoutes(onRoute));
-      pageView('load', document.referrer);
+      // An app that changed its route before the core arrived: that is a page view too.
+      onRoute();
     }
-    // After the calls queued before the script loaded, so that they share the first request;
+    // After the calls made before the core arrived, so that they share the first request;
     // also resends what earlier pages left in the outbox.
     setTimeout(guard(transport.flush), 0);
     // realtime integration: the realtime chunk loads once the page has loaded, never delaying it.
@@ -190,6 +243,7 @@ export function createTracker(options: TrackerOptions, queue: ArrayLike<unknown>
       if (document.readyState === 'complete') setTimeout(loadRealtime, 0);
       else on(window, 'load', loadRealtime);
     }
+    return true;
   };
 
   const context: ChunkContext = {
@@ -224,7 +278,7 @@ export function createTracker(options: TrackerOptions, queue: ArrayLike<unknown>
     page() {
       if (!running) return;
       reportEngagement();
-      pageView(viewed ? 'spa' : 'load', viewed ? pageUrl : document.referrer);
+      pageView(viewed ? 'spa' : 'load', viewed ? pageUrl : referrer());
     },
     optout() {
       optOut.set(small, true);
@@ -245,7 +299,7 @@ export function createTracker(options: TrackerOptions, queue: ArrayLike<unknown>
     },
     optin() {
       optOut.set(small, false);
-      start();
+      if (!booting) start(capturePage(options.autoPageViews !== false));
     },
     flush: () => transport.flush(),
     load(name) {
@@ -262,10 +316,13 @@ export function createTracker(options: TrackerOptions, queue: ArrayLike<unknown>
     if (key !== 'load')
       (api as unknown as Record<string, unknown>)[key] = guard(api[key] as (...a: unknown[]) => unknown);
   }
-  const consent = (call: ArrayLike<unknown>) => call[0] === 'optout' || call[0] === 'optin';
-  for (const call of queue) if (consent(call)) runCommand(api, call);
-  guard(start)();
-  for (const call of queue) if (!consent(call)) runCommand(api, call);
+  // This page's own entry, if its loader stored one, is `page` itself: taken, not replayed twice.
+  const earlier = takeEarlyPages(bulk, site).filter((early) => early.p !== page.p);
+  for (const early of [...earlier, page]) {
+    for (const call of early.q) if (Array.isArray(call) && isConsent(call[2])) runCommand(api, call.slice(2));
+  }
+  booting = false;
+  guard(start)(page, earlier);
   return api;
 }
 

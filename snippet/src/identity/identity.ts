@@ -35,12 +35,15 @@ export function createIdentity(store: KeyValue): Identity {
     },
     session(now, active) {
       let [id = '', last] = (store.get(SESSION_KEY) ?? session).split('.');
-      if (!ID.test(id) || !(now - Number(last) <= SESSION_TIMEOUT_MS)) {
+      let seen = Number(last);
+      if (!ID.test(id) || !(now - seen <= SESSION_TIMEOUT_MS)) {
         id = randomId();
         active = true;
+        seen = 0;
       }
       if (active) {
-        session = `${id}.${now}`;
+        // An event replayed with its earlier client time never moves the last activity back.
+        session = `${id}.${Math.max(now, seen)}`;
         store.set(SESSION_KEY, session);
       }
       return id;

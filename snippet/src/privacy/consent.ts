@@ -1,6 +1,7 @@
 import type { KeyValue } from '../identity/storage.ts';
 
-const OPT_OUT_KEY = 'fw_optout';
+/** Storage key of the visitor's opt-out flag (`'1'` when opted out). */
+export const OPT_OUT_KEY = 'fw_optout';
 
 /** True when the browser sends Global Privacy Control or Do Not Track. */
 export function privacySignal(): boolean {

@@ -18,13 +18,16 @@ export interface Engagement {
 /**
  * Engaged time: milliseconds while the page is visible AND focused AND the visitor gave some
  * input in the last {@link IDLE_MS}; plus scroll depth, the deepest point of the page seen.
+ * Counting starts at `from` (default now): the time the page view began, which is earlier when
+ * the tracking core arrived after the eager loader; a page visible and focused now is taken to
+ * have been so since then.
  */
-export function trackEngagement(): Engagement {
+export function trackEngagement(from = Date.now()): Engagement {
   const doc = document;
   const root = doc.documentElement;
   let engaged = 0;
   let since = 0; // start of the current engaged stretch, 0 when not engaged
-  let input = Date.now();
+  let input = from;
   let depth = 0;
 
   const active = () => doc.visibilityState === 'visible' && doc.hasFocus();
@@ -51,6 +54,7 @@ export function trackEngagement(): Engagement {
   for (const t of states) addEventListener(t, onState, true);
   measure();
   update();
+  if (since) since = Math.min(since, from);
 
   return {
     take() {
