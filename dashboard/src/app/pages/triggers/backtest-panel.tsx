@@ -86,7 +86,7 @@ export function BacktestPanel(props: {
         <div className="actions">
           <label className="inline-field">
             <span>Replay the last</span>
-            <select aria-label="Days" value={days} onChange={(e) => setDays(Number(e.target.value))}>
+            <select aria-label="Backtest days" value={days} onChange={(e) => setDays(Number(e.target.value))}>
               {[1, 3, 7, 14, 30].map((d) => (
                 <option key={d} value={d}>
                   {d} day{d === 1 ? '' : 's'}

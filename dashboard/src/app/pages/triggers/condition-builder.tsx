@@ -551,7 +551,7 @@ export function ConditionNode(props: {
   const depth = props.depth ?? 0;
   const typePicker = (
     <select
-      aria-label="Condition"
+      aria-label="Condition type"
       className="cond-type"
       value={value.type}
       onChange={(e) => props.onChange(defaultCondition(e.target.value))}

@@ -163,15 +163,16 @@ export function TriggerEditor(props: {
 
         <div className="card">
           <h2>Invitation</h2>
-          <label className="field">
-            <span>Message</span>
+          <div className="field">
+            <label htmlFor="trigger-message">Message</label>
             <textarea
+              id="trigger-message"
               rows={2}
               value={action.message.default}
               onChange={(e) => setAction({ message: { ...action.message, default: e.target.value } })}
             />
             <FieldIssues issues={show} path={['action', 'message', 'default']} />
-          </label>
+          </div>
           <fieldset className="field">
             <legend>Per-language messages</legend>
             <Variants
