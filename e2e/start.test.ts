@@ -1,5 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { createConnection } from 'node:net';
+import { type AddressInfo, createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -178,6 +179,34 @@ describe('npm start (all-in-one)', () => {
       // Nothing was started: no private Redis data folder.
       expect(existsSync(join(badDataDir, 'redis'))).toBe(false);
     } finally {
+      rmSync(badDataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('names the port when one is taken, and leaves nothing running behind', async () => {
+    const badDataDir = mkdtempSync(join(tmpdir(), 'floorwalker-busy-'));
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const busy = (blocker.address() as AddressInfo).port;
+    try {
+      const started = spawnStart(
+        userEnv({
+          DATA_DIR: badDataDir,
+          COLLECTOR_PORT: String(await freePort()),
+          DASHBOARD_PORT: String(busy),
+          DEMO_PORT: String(await freePort()),
+          LOG_LEVEL: 'warn',
+        }),
+      );
+      running.push(started);
+      const exit = await started.exited;
+      expect(exit.code).toBe(1);
+      expect(started.output()).toContain(`cannot listen on 127.0.0.1:${busy} (EADDRINUSE)`);
+      // The private redis-server (started before the failure) was stopped again.
+      const leftovers = spawnSync('pgrep', ['-f', badDataDir], { encoding: 'utf8' }).stdout.trim();
+      expect(leftovers).toBe('');
+    } finally {
+      blocker.close();
       rmSync(badDataDir, { recursive: true, force: true });
     }
   });

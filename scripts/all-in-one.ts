@@ -38,7 +38,22 @@ function banner(app: AllInOne): string {
 }
 
 let stopping = false;
-const starting = startAllInOne(process.env);
+/** Set once connections are being closed: late rejections from them are expected then. */
+let closing = false;
+const starting = startAllInOne(process.env, {
+  onStopping: () => {
+    closing = true;
+  },
+});
+
+// A command still in flight when its Redis connection closes rejects with "Connection is
+// closed"; while stopping that is expected and must not turn a clean stop into a crash.
+// Otherwise an unhandled rejection is a bug: report it and exit like Node would.
+process.on('unhandledRejection', (reason) => {
+  if (closing) return;
+  console.error('floorwalker: unhandled rejection:', reason);
+  process.exit(1);
+});
 
 async function stop(signal: NodeJS.Signals): Promise<void> {
   if (stopping) {
@@ -65,8 +80,14 @@ try {
 } catch (error) {
   // Configuration errors name the bad variables; a stack trace would only bury that.
   const configError = error instanceof Error && error.message.startsWith('Invalid configuration');
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (configError || error instanceof ConfigError || error instanceof MissingRedisError) {
-    console.error(`floorwalker: ${error.message}`);
+    console.error(`floorwalker: ${(error as Error).message}`);
+  } else if (code === 'EADDRINUSE' || code === 'EACCES') {
+    const { address, port } = error as NodeJS.ErrnoException & { address?: string; port?: number };
+    console.error(
+      `floorwalker: cannot listen on ${address}:${port} (${code}). Stop what uses it, or choose other ports with COLLECTOR_PORT, DASHBOARD_PORT and DEMO_PORT.`,
+    );
   } else {
     console.error('floorwalker: failed to start:', error);
   }

@@ -48,6 +48,8 @@ export interface AllInOne {
 export interface StartAllInOneOptions {
   /** Progress messages. Default `console.log`. */
   log?: (line: string) => void;
+  /** Called once when stopping begins (after a failed start too). Default: nothing. */
+  onStopping?: () => void;
 }
 
 /** A URL a browser on this machine can open for a server bound to `host`. */
@@ -93,6 +95,10 @@ export async function startAllInOne(
   loadDemoConfig(probeEnv);
 
   const shutdown = new Shutdown();
+  const stop = () => {
+    options.onStopping?.();
+    return shutdown.run();
+  };
   try {
     let redisUrl = config.redisUrl;
     let redisLabel = redisUrl ? redactUrl(redisUrl) : '';
@@ -151,36 +157,40 @@ export async function startAllInOne(
     const engine = await startEngine({ config: loadEngineConfig(appEnv), ch, redisUrl, keys });
     shutdown.defer('engine', () => engine.stop());
 
+    appEnv.SESSION_SECRET ||= persistentSessionSecret(join(config.dataDir, 'session-secret'));
+    const dashboardConfig = loadDashboardConfig(appEnv);
+
     // The first admin, created here (not by the dashboard's INITIAL_ADMIN_* check) so that a
-    // generated password can be stored and printed again by later starts.
-    const users = usersRepository(ch);
+    // generated password can be stored and printed again by later starts. It is written to
+    // disk right after the user row, before anything else can fail and lose it.
     const credentialsFile = join(config.dataDir, 'admin-credentials.txt');
     const chosenPassword = config.adminPassword;
     const password = chosenPassword || randomPassword();
-    const created = await ensureInitialAdmin(users, { email: config.adminEmail, password });
-
-    appEnv.SESSION_SECRET ||= persistentSessionSecret(join(config.dataDir, 'session-secret'));
-    const dashboardConfig = loadDashboardConfig(appEnv);
-    const dashboard = await buildDashboard({ config: dashboardConfig, ch, redis, keys });
-    shutdown.defer('dashboard', () => dashboard.close());
-    await dashboard.listen({ host: dashboardConfig.DASHBOARD_HOST, port: dashboardConfig.DASHBOARD_PORT });
-    const dashboardUrl = localUrl(dashboard.server.address());
-
+    const created = await ensureInitialAdmin(usersRepository(ch), { email: config.adminEmail, password });
     let admin: AllInOne['admin'];
     if (created) {
+      admin = { email: created.email, password, createdNow: true };
       // A password the user chose themselves is not written to disk.
-      if (!chosenPassword)
-        writeAdminCredentials(credentialsFile, { email: created.email, password }, dashboardUrl);
-      admin = {
-        email: created.email,
-        password,
-        createdNow: true,
-        ...(chosenPassword ? {} : { file: credentialsFile }),
-      };
+      if (!chosenPassword) {
+        const dashboardHost = ['0.0.0.0', '::'].includes(dashboardConfig.DASHBOARD_HOST)
+          ? 'localhost'
+          : dashboardConfig.DASHBOARD_HOST;
+        writeAdminCredentials(
+          credentialsFile,
+          admin,
+          `http://${dashboardHost}:${dashboardConfig.DASHBOARD_PORT}`,
+        );
+        admin.file = credentialsFile;
+      }
     } else {
       const stored = readAdminCredentials(credentialsFile);
       admin = stored ? { ...stored, file: credentialsFile, createdNow: false } : undefined;
     }
+
+    const dashboard = await buildDashboard({ config: dashboardConfig, ch, redis, keys });
+    shutdown.defer('dashboard', () => dashboard.close());
+    await dashboard.listen({ host: dashboardConfig.DASHBOARD_HOST, port: dashboardConfig.DASHBOARD_PORT });
+    const dashboardUrl = localUrl(dashboard.server.address());
 
     const demo = await buildDemoShop({
       collectorUrl: demoConfig.COLLECTOR_PUBLIC_URL,
@@ -203,10 +213,10 @@ export async function startAllInOne(
       admin,
       demoSiteId: demoConfig.DEMO_SITE_ID,
       seeded: seed.created,
-      stop: () => shutdown.run(),
+      stop,
     };
   } catch (error) {
-    await shutdown.run();
+    await stop();
     throw error;
   }
 }
