@@ -1,4 +1,5 @@
 import type { ClickHouse, Redis, RedisKeys, Site } from '@floorwalker/store';
+import { exampleTriggersHook } from './example-triggers.ts';
 
 /** What a seed hook gets: the stores and the demo site that was just created. */
 export interface SeedContext {
@@ -17,4 +18,7 @@ export type SeedHook = (context: SeedContext) => Promise<void>;
  * Example data for the demo site, in order. Features that ship example configuration (example
  * triggers, canned replies) append their hook here, from their own module.
  */
-export const seedHooks: SeedHook[] = [];
+export const seedHooks: SeedHook[] = [
+  // Issue 4: example triggers (checkout hesitation, returning visitor on a product, exit intent).
+  exampleTriggersHook,
+];
