@@ -5,10 +5,11 @@
  *   npx tsx bench/ingest/collector.ts [--batches 5000] [--events 20] [--concurrency 32]
  *
  * Clients run in the same process, so on a small machine they compete with the collector for
- * CPU; `cpuMsPerBatch` is the steadier figure. Every batch is fresh (no duplicates) and stored; the run checks that the streams hold
- * exactly batches × events entries at the end, so a fast but lossy run cannot pass.
+ * CPU; `cpuMsPerBatch` is the steadier figure. `run.ts` (`npm run bench:ingest`) measures with
+ * the clients in their own process and against a bare Fastify baseline. Every batch is fresh
+ * (no duplicates) and stored; the run checks that the streams hold exactly batches × events
+ * entries at the end, so a fast but lossy run cannot pass.
  */
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { connectRedis, redisKeys, siteRegistry } from '@floorwalker/store';
 import { buildCollector, loadCollectorConfig } from '../../collector/src/index.ts';
 import { startRedisServer } from '../../scripts/lib/redis-server.ts';
+import { CHROME_UA, eventBatchBody } from './event-batch.ts';
 
 const { values } = parseArgs({
   options: {
@@ -55,28 +57,6 @@ await siteRegistry(redis, keys).publish({
   updatedAt: 0,
 });
 
-const chrome =
-  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
-function batch(n: number): string {
-  const visitorId = `visitor_${n % 5000}`.padEnd(12, '0');
-  const now = Date.now();
-  return JSON.stringify({
-    site: 'site_bench',
-    sentAt: now,
-    events: Array.from({ length: eventsPerBatch }, (_, i) => ({
-      type: i === 0 ? 'page_view' : 'engagement',
-      id: randomUUID(),
-      ts: now - 1000 + i,
-      visitorId,
-      sessionId: 'session_bench',
-      pageViewId: `pageview_${n}`.padEnd(12, '0'),
-      url: 'https://shop.example/products/42?color=blue',
-      title: 'Blue shoes – Shop',
-      ...(i === 0 ? {} : { engagedMs: 5000, scrollDepth: 40 }),
-    })),
-  });
-}
-
 const latencies: number[] = [];
 let next = 0;
 let failures = 0;
@@ -85,11 +65,11 @@ const cpuBefore = process.cpuUsage();
 await Promise.all(
   Array.from({ length: concurrency }, async () => {
     while (next < batches) {
-      const body = batch(next++);
+      const body = eventBatchBody('site_bench', next++, eventsPerBatch);
       const t0 = performance.now();
       const res = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'text/plain;charset=UTF-8', 'user-agent': chrome },
+        headers: { 'content-type': 'text/plain;charset=UTF-8', 'user-agent': CHROME_UA },
         body,
       });
       await res.arrayBuffer();
