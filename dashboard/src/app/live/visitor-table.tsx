@@ -115,7 +115,7 @@ function VisitorRow(props: {
       <td>
         <span className={`status status-${state.status}`}>{STATUS_LABELS[state.status]}</span>
       </td>
-      <td className="page-cell" data-page-path={page.path}>
+      <td className="page-cell" data-page-path={page.path} data-page-url={page.url}>
         <div className="page-title" title={page.url}>
           {page.title || page.path}
         </div>
