@@ -52,15 +52,16 @@ export interface StartAllInOneOptions {
   onStopping?: () => void;
 }
 
-/** A URL a browser on this machine can open for a server bound to `host`. */
+/** The host a browser on this machine uses for a server bound to `host` (any interface: localhost). */
+export function browserHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/** A URL a browser on this machine can open for a listening server's address. */
 export function localUrl(address: AddressInfo | string | null): string {
   if (!address || typeof address === 'string') throw new Error(`unexpected server address: ${address}`);
-  const host = ['0.0.0.0', '::'].includes(address.address)
-    ? 'localhost'
-    : address.family === 'IPv6'
-      ? `[${address.address}]`
-      : address.address;
-  return `http://${host}:${address.port}`;
+  return `http://${browserHost(address.address)}:${address.port}`;
 }
 
 /** Removes the user and password from a URL before printing it. */
@@ -148,7 +149,7 @@ export async function startAllInOne(
       keys,
       siteId: demoConfig.DEMO_SITE_ID,
       allowedOrigins: [
-        `http://${demoConfig.DEMO_HOST === '0.0.0.0' ? 'localhost' : demoConfig.DEMO_HOST}:${demoConfig.DEMO_PORT}`,
+        `http://${browserHost(demoConfig.DEMO_HOST)}:${demoConfig.DEMO_PORT}`,
         `http://localhost:${demoConfig.DEMO_PORT}`,
         `http://127.0.0.1:${demoConfig.DEMO_PORT}`,
       ],
@@ -172,14 +173,8 @@ export async function startAllInOne(
       admin = { email: created.email, password, createdNow: true };
       // A password the user chose themselves is not written to disk.
       if (!chosenPassword) {
-        const dashboardHost = ['0.0.0.0', '::'].includes(dashboardConfig.DASHBOARD_HOST)
-          ? 'localhost'
-          : dashboardConfig.DASHBOARD_HOST;
-        writeAdminCredentials(
-          credentialsFile,
-          admin,
-          `http://${dashboardHost}:${dashboardConfig.DASHBOARD_PORT}`,
-        );
+        const configuredUrl = `http://${browserHost(dashboardConfig.DASHBOARD_HOST)}:${dashboardConfig.DASHBOARD_PORT}`;
+        writeAdminCredentials(credentialsFile, admin, configuredUrl);
         admin.file = credentialsFile;
       }
     } else {
