@@ -47,6 +47,7 @@ import { startRedisServer } from '../../scripts/lib/redis-server.ts';
 import { buildBareIngest } from './bare-server.ts';
 import type { LoadResult, LoadSpec } from './load-process.ts';
 import { ascending, percentile } from './percentile.ts';
+import { countStoredEvents } from './stored-events.ts';
 import { type VisibilitySample, visibilityLags } from './visibility-lag.ts';
 import { benchWriter } from './writer.ts';
 
@@ -211,8 +212,7 @@ async function collectorVsBare(redisUrl: string, redisPid: number | undefined, r
         });
       }
     }
-    let stored = 0;
-    for (const stream of keys.eventStreams()) stored += await redis.xlen(stream);
+    const stored = await countStoredEvents(redis, keys);
     const collectorRuns = runs.filter((r) => r.server === 'collector');
     const expectedStored = collectorRuns.reduce((n, r) => n + r.result.allRequests * EVENTS, 0);
     return { runs, stored, expectedStored };

@@ -17,7 +17,11 @@ export const LIMITS = {
   maxProps: 50,
 } as const;
 
-const id = z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/, 'expected an id of letters, digits, _ and -');
+const id = z
+  .string()
+  .min(8)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'expected an id of letters, digits, _ and -');
 const uuid = z.uuid();
 const shortText = z.string().max(LIMITS.maxStringLength);
 const url = z.string().max(LIMITS.maxUrlLength);
@@ -28,8 +32,13 @@ const currency = z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 currency c
 
 /** Custom properties: flat, scalar, bounded. */
 export const propsSchema = z
-  .record(z.string().max(64), z.union([z.string().max(LIMITS.maxStringLength), z.number().finite(), z.boolean(), z.null()]))
-  .refine((p) => Object.keys(p).length <= LIMITS.maxProps, { message: `at most ${LIMITS.maxProps} properties` });
+  .record(
+    z.string().max(64),
+    z.union([z.string().max(LIMITS.maxStringLength), z.number().finite(), z.boolean(), z.null()]),
+  )
+  .refine((p) => Object.keys(p).length <= LIMITS.maxProps, {
+    message: `at most ${LIMITS.maxProps} properties`,
+  });
 
 /** Fields every event carries. */
 const base = {
@@ -130,7 +139,11 @@ export const SHOP_EVENT_TYPES = ['add_to_cart', 'remove_from_cart', 'checkout_st
  */
 export const batchEnvelope = z.object({
   /** Public site key from the script tag's `data-site`. */
-  site: z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'expected a site key'),
+  site: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9_-]+$/, 'expected a site key'),
   /** Client clock when the batch was sent, epoch ms; used to correct clock skew. */
   sentAt: clientTime,
   events: z.array(z.unknown()).min(1).max(LIMITS.maxEventsPerBatch),
@@ -138,7 +151,9 @@ export const batchEnvelope = z.object({
 export type BatchEnvelope = z.infer<typeof batchEnvelope>;
 
 /** A full batch, for clients that want to validate before sending. */
-export const eventBatch = batchEnvelope.extend({ events: z.array(trackedEvent).min(1).max(LIMITS.maxEventsPerBatch) });
+export const eventBatch = batchEnvelope.extend({
+  events: z.array(trackedEvent).min(1).max(LIMITS.maxEventsPerBatch),
+});
 export type EventBatch = z.infer<typeof eventBatch>;
 
 /** Response of `POST /v1/events`. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { date, ident, join, literal, quoteString, sql, SqlValueError, uuid } from '../src/clickhouse/sql.ts';
+import { date, ident, join, literal, quoteString, SqlValueError, sql, uuid } from '../src/clickhouse/sql.ts';
 
 describe('sql tagged template', () => {
   it('escapes quotes, backslashes, NUL and control characters in string values', () => {

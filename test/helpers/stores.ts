@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
-import { inject } from 'vitest';
 import {
   type ClickHouse,
   type ClickHouseKind,
@@ -15,6 +14,7 @@ import {
   redisKeys,
   sql,
 } from '@floorwalker/store';
+import { inject } from 'vitest';
 
 /** Both ClickHouse engines, for `describe.each(engines)`. */
 export const engines: ClickHouseKind[] = ['server', 'embedded'];
@@ -33,7 +33,10 @@ export interface TestClickHouse {
  * Opens a fresh database on the chosen engine: the private 18.16 server started by the
  * global setup, or embedded chDB in a temp folder (shared by the tests of one file).
  */
-export async function openTestClickHouse(kind: ClickHouseKind, options: { migrate?: boolean } = {}): Promise<TestClickHouse> {
+export async function openTestClickHouse(
+  kind: ClickHouseKind,
+  options: { migrate?: boolean } = {},
+): Promise<TestClickHouse> {
   const database = testName();
   const ch =
     kind === 'server'

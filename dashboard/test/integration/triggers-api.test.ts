@@ -220,7 +220,9 @@ describe.each(engines)('triggers API on %s ClickHouse', (kind) => {
     ).toBe(true);
     // Nothing was saved.
     const list = (await marketer.request('GET', `/api/sites/${siteId}/triggers`)).json();
-    expect(list.triggers.some((x: { name: string; version: number }) => x.name === draft.name && x.version > 6)).toBe(false);
+    expect(
+      list.triggers.some((x: { name: string; version: number }) => x.name === draft.name && x.version > 6),
+    ).toBe(false);
 
     // The same applies to an edit.
     const created = (await marketer.request('POST', `/api/sites/${siteId}/triggers`, draft)).json().trigger;

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { Session } from 'chdb';
-import { ident, Identifier, type Sql, sql } from './sql.ts';
+import { Identifier, ident, type Sql, sql } from './sql.ts';
 import { type ClickHouse, ClickHouseError, parseJsonEachRow, toJsonEachRow } from './types.ts';
 
 /** Options of the embedded (chDB) driver. */
@@ -82,7 +82,11 @@ export async function openEmbedded(options: EmbeddedOptions = {}): Promise<Click
       if (rows.length === 0) return;
       const target = ident(`${database}.${table}`).name;
       try {
-        await session.insert({ table: target, values: Buffer.from(toJsonEachRow(rows)), format: 'JSONEachRow' });
+        await session.insert({
+          table: target,
+          values: Buffer.from(toJsonEachRow(rows)),
+          format: 'JSONEachRow',
+        });
       } catch (error) {
         throw new ClickHouseError((error as Error).message, `INSERT INTO ${target}`);
       }

@@ -1,5 +1,5 @@
 import { type ClickHouseClient, createClient } from '@clickhouse/client';
-import { ident, Identifier, type Sql, sql } from './sql.ts';
+import { Identifier, ident, type Sql, sql } from './sql.ts';
 import { type ClickHouse, ClickHouseError, parseJsonEachRow, toJsonEachRow } from './types.ts';
 
 /** Options of the server driver. */

@@ -130,14 +130,19 @@ function formatNumber(value: number): string {
   // Float64 they are, not as a 64-bit integer JS never had. Negative literals get
   // parentheses so `a - ${-1}` stays unambiguous.
   if (value !== 0 && Math.abs(value) < 2.2250738585072014e-308) return subnormal(value);
-  const text = Number.isInteger(value) && !Number.isSafeInteger(value) ? value.toExponential() : String(value);
+  const text =
+    Number.isInteger(value) && !Number.isSafeInteger(value) ? value.toExponential() : String(value);
   return value < 0 ? `(${text})` : text;
 }
 
 /** Renders one value as a ClickHouse literal. */
 export function literal(value: unknown): string {
   if (value instanceof Sql) return value.text;
-  if (value instanceof Identifier) return value.name.split('.').map((p) => `\`${p}\``).join('.');
+  if (value instanceof Identifier)
+    return value.name
+      .split('.')
+      .map((p) => `\`${p}\``)
+      .join('.');
   if (value instanceof UuidValue) return `toUUID(${quoteString(value.value)})`;
   if (value instanceof DateValue) return `toDate(${quoteString(value.value)})`;
   if (value === null || value === undefined) return 'NULL';

@@ -10,11 +10,17 @@ export const storeEnvShape = {
   /** Embedded data folder. Default `./data/clickhouse`. */
   CLICKHOUSE_PATH: z.string().min(1).default('./data/clickhouse'),
   /** Database name. Default `floorwalker`. */
-  CLICKHOUSE_DATABASE: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).default('floorwalker'),
+  CLICKHOUSE_DATABASE: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
+    .default('floorwalker'),
   /** Redis URL, e.g. `redis://127.0.0.1:6379`. */
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'expected a redis:// or rediss:// URL'),
   /** Prefix of every Redis key of this deployment. Default `fw`. */
-  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_:.-]{1,64}$/).default('fw'),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_:.-]{1,64}$/)
+    .default('fw'),
   /** Event stream partitions (must match across collector and engine). Default 4. */
   STREAM_PARTITIONS: z.coerce.number().int().min(1).max(256).default(4),
   /** Log level: fatal, error, warn, info, debug, trace, silent. Default info. */
@@ -29,7 +35,10 @@ export class ConfigError extends Error {
  * Parses the environment with a zod object schema and freezes the result. Throws a
  * {@link ConfigError} naming every bad variable: `Invalid configuration: REDIS_URL: expected …`.
  */
-export function parseEnv<T extends z.ZodRawShape>(shape: T, env: NodeJS.ProcessEnv): Readonly<z.infer<z.ZodObject<T>>> {
+export function parseEnv<T extends z.ZodRawShape>(
+  shape: T,
+  env: NodeJS.ProcessEnv,
+): Readonly<z.infer<z.ZodObject<T>>> {
   // Empty strings mean "unset", as in most .env files.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const result = z.object(shape).safeParse(cleaned);

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
 import { sql } from '../clickhouse/sql.ts';
 import type { ClickHouse } from '../clickhouse/types.ts';
 import type { RedisKeys } from '../redis/keys.ts';
-import type { Redis } from 'ioredis';
 
 /** A shop Floorwalker watches. `siteId` is also the public key in the script tag. */
 export interface Site {

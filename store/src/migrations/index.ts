@@ -32,7 +32,10 @@ export interface MigrationResult {
  * Safe to run again and from a half-applied state: statements are idempotent and a
  * migration is recorded only after all its statements succeeded.
  */
-export async function migrate(ch: ClickHouse, list: readonly Migration[] = migrations): Promise<MigrationResult> {
+export async function migrate(
+  ch: ClickHouse,
+  list: readonly Migration[] = migrations,
+): Promise<MigrationResult> {
   const version = await ch.version();
   const settings = lowCardinalitySettings(version);
   await ch.exec(

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AgentPresence, availability, hasRoomForInvitation } from '@floorwalker/store';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestRedis, type TestRedis } from '../../../test/helpers/stores.ts';
 
 describe('agent availability and pacing', () => {

@@ -1,6 +1,6 @@
+import { sql } from '@floorwalker/store';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sql } from '@floorwalker/store';
 import { engines, openTestClickHouse, type TestClickHouse } from '../../../test/helpers/stores.ts';
 
 /**
@@ -16,11 +16,32 @@ describe.each(engines)('string literals round-trip through %s ClickHouse', (kind
   afterAll(() => t.cleanup());
 
   // Strings with every kind of code point, weighted towards the characters that matter to escaping.
-  const tricky = fc.constantFrom('\\', "'", '"', '`', '\0', '\n', '\r', '\t', '\b', '\f', '\x1b', '?', '{', '}', '%', ';', '--', '/*');
+  const tricky = fc.constantFrom(
+    '\\',
+    "'",
+    '"',
+    '`',
+    '\0',
+    '\n',
+    '\r',
+    '\t',
+    '\b',
+    '\f',
+    '\x1b',
+    '?',
+    '{',
+    '}',
+    '%',
+    ';',
+    '--',
+    '/*',
+  );
   const arbitrary = fc.oneof(
     fc.string({ unit: 'binary', maxLength: 40 }),
     fc.string({ unit: 'grapheme', maxLength: 40 }),
-    fc.array(fc.oneof(tricky, fc.string({ unit: 'binary', maxLength: 3 })), { maxLength: 30 }).map((a) => a.join('')),
+    fc
+      .array(fc.oneof(tricky, fc.string({ unit: 'binary', maxLength: 3 })), { maxLength: 30 })
+      .map((a) => a.join('')),
   );
 
   it('returns every arbitrary valid string exactly (batched 200 per query)', async () => {
