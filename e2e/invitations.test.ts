@@ -11,6 +11,7 @@ import type {
 import {
   availability,
   type ClickHouseKind,
+  liveVisitors,
   newUserId,
   type Site,
   siteRegistry,
@@ -158,6 +159,25 @@ describe.each<ClickHouseKind>(['server', 'embedded'])('invitations in Chromium o
       WHERE site_id = ${shop.siteId} AND visitor_id = ${visitorId} AND event = 'page_view'
       ORDER BY at`);
 
+  /** What the stack knows about a visitor: for failure messages. */
+  const journey = async (shop: Shop, visitorId: string) =>
+    JSON.stringify({
+      decisions: await decisions(shop, visitorId),
+      live: await liveVisitors(stack.redis.redis, stack.redis.keys).get(shop.siteId, visitorId),
+      events: await stack.db.ch.query(sql`
+        SELECT event, page_view_id, path, ts_ms FROM ${stack.db.ch.table('events')}
+        WHERE site_id = ${shop.siteId} AND visitor_id = ${visitorId} ORDER BY ts_ms`),
+    });
+
+  /** Waits for the invitation card; on timeout the error tells what the stack decided. */
+  const waitForCard = async (page: Page, shop: Shop, visitorId: string) => {
+    try {
+      await invitationCard(page).waitFor({ timeout: 20_000 });
+    } catch (error) {
+      throw new Error(`no invitation card: ${String(error)}\n${await journey(shop, visitorId)}`);
+    }
+  };
+
   /** A shopper (own browser context: own visitor id) with card instrumentation. */
   const newShopper = async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -283,12 +303,20 @@ describe.each<ClickHouseKind>(['server', 'embedded'])('invitations in Chromium o
 
   it('shows a shopper who stays on checkout past the threshold exactly one invitation, and records the acceptance', async () => {
     const shopper = await newShopper();
-    const { page, visitorId, errors, openedAt } = await open(shopper, staffed, '/checkout');
-    await invitationCard(page).waitFor({ timeout: 20_000 });
+    // A product in the cart first (nothing is invited on the product page), then checkout.
+    const { page, visitorId, errors } = await open(shopper, staffed, '/product/french-press');
+    await page.locator('.product-info').getByRole('button', { name: 'Add to cart' }).click();
+    await expect.poll(() => page.getByRole('link', { name: /Cart/ }).first().textContent()).toContain('1');
+    const openedAt = Date.now();
+    await page.goto(`${staffed.url}/checkout`);
+    await waitForCard(page, staffed, visitorId);
     const appearedAfter = Date.now() - openedAt;
     expect(appearedAfter).toBeGreaterThanOrEqual(THRESHOLD_S * 1000);
     expect(await invitationCard(page).getByText(MESSAGE, { exact: true }).isVisible()).toBe(true);
-    await page.screenshot({ path: join(artifacts, `invitation-checkout-${kind}.png`) });
+    await page.screenshot({
+      path: join(artifacts, `invitation-checkout-${kind}.png`),
+      animations: 'disabled',
+    });
 
     // It stays one invitation while the shopper lingers on.
     await page.waitForTimeout(2000);
@@ -343,16 +371,7 @@ describe.each<ClickHouseKind>(['server', 'embedded'])('invitations in Chromium o
     expect(onCheckout).toBeLessThan(THRESHOLD_S * 1000 - 300);
 
     await page.waitForTimeout(QUIET_MS);
-    const journey = async () =>
-      JSON.stringify({
-        views,
-        decisions: await decisions(staffed, visitorId ?? ''),
-        events: await stack.db.ch.query(sql`
-          SELECT event, page_view_id, path, ts_ms, toUnixTimestamp(received_at) AS rec
-          FROM ${stack.db.ch.table('events')}
-          WHERE site_id = ${staffed.siteId} AND visitor_id = ${visitorId ?? ''} ORDER BY ts_ms`),
-      });
-    expect(await invitationCard(page).count(), await journey()).toBe(0);
+    expect(await invitationCard(page).count(), await journey(staffed, visitorId ?? '')).toBe(0);
     expect(await sightings(page)).toEqual([]);
     // Decisions are written within a second; nothing was decided at all.
     await page.waitForTimeout(1500);
@@ -366,8 +385,8 @@ describe.each<ClickHouseKind>(['server', 'embedded'])('invitations in Chromium o
     expect(second.visitorId).toBe(first.visitorId);
     const visitorId = first.visitorId;
     await Promise.all([
-      invitationCard(first.page).waitFor({ timeout: 20_000 }),
-      invitationCard(second.page).waitFor({ timeout: 20_000 }),
+      waitForCard(first.page, staffed, visitorId),
+      waitForCard(second.page, staffed, visitorId),
     ]);
     await first.page.waitForTimeout(2000);
     for (const tab of [first, second]) {
@@ -427,7 +446,7 @@ describe.each<ClickHouseKind>(['server', 'embedded'])('invitations in Chromium o
   it('records a dismissal and lets the contact budget keep a second invitation out of the session', async () => {
     const shopper = await newShopper();
     const { page, visitorId } = await open(shopper, staffed, '/checkout');
-    await invitationCard(page).waitFor({ timeout: 20_000 });
+    await waitForCard(page, staffed, visitorId);
     await page.getByRole('button', { name: 'No thanks' }).click();
     await expect.poll(() => invitationCard(page).count()).toBe(0);
     await waitForOutcomes(staffed, visitorId, ['sent', 'dismissed']);
