@@ -18,6 +18,7 @@ import { connectRedis, redisKeys, siteRegistry } from '@floorwalker/store';
 import { buildCollector, loadCollectorConfig } from '../../collector/src/index.ts';
 import { startRedisServer } from '../../scripts/lib/redis-server.ts';
 import { CHROME_UA, eventBatchBody } from './event-batch.ts';
+import { countStoredEvents } from './stored-events.ts';
 
 const { values } = parseArgs({
   options: {
@@ -80,8 +81,7 @@ await Promise.all(
 );
 const seconds = (performance.now() - started) / 1000;
 const cpu = process.cpuUsage(cpuBefore);
-let stored = 0;
-for (const s of keys.eventStreams()) stored += await redis.xlen(s);
+const stored = await countStoredEvents(redis, keys);
 latencies.sort((a, b) => a - b);
 const pct = (p: number) =>
   latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]?.toFixed(1);

@@ -5,14 +5,15 @@
  *   npx tsx bench/ingest/writer.ts [--events 200000] [--batch 10000]
  *
  * The ratio (writer ÷ direct) should be at least 0.7: reading Redis, validating, mapping and
- * acknowledging costs less than a third of what the insert itself costs.
+ * acknowledging costs less than a third of what the insert itself costs. The streams hold what
+ * the collector writes: version 2 entries, one per snippet batch of 10 events of one visitor.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { StreamEntry } from '@floorwalker/protocol';
+import type { StreamBatchEntry, StreamEntry } from '@floorwalker/protocol';
 import { connectRedis, ident, migrate, openEmbedded, redisKeys, sql, toEventRow } from '@floorwalker/store';
 import { silentLogger } from '../../engine/src/logger.ts';
 import { streamWriter } from '../../engine/src/writer/stream-writer.ts';
@@ -44,17 +45,21 @@ export interface BenchWriterResult {
 
 const TYPES = ['page_view', 'heartbeat', 'engagement', 'add_to_cart', 'custom'] as const;
 
-/** A realistic mix of events from many visitors. */
+/** Events per stream entry: a snippet batch, as the collector appends it (one visitor, one entry). */
+const EVENTS_PER_ENTRY = 10;
+
+/** A realistic mix of events from many visitors, in snippet batches of {@link EVENTS_PER_ENTRY}. */
 function makeEntries(n: number): StreamEntry[] {
   const start = Date.now() - 3_600_000;
   return Array.from({ length: n }, (_, i) => {
-    const visitor = `visitor_${String(i % 5000).padStart(8, '0')}`;
+    const batch = Math.floor(i / EVENTS_PER_ENTRY);
+    const visitor = `visitor_${String(batch % 5000).padStart(8, '0')}`;
     const type = TYPES[i % TYPES.length]!;
     const base = {
       id: randomUUID(),
       ts: start + i,
       visitorId: visitor,
-      sessionId: `session_${String(i % 5000).padStart(8, '0')}`,
+      sessionId: `session_${String(batch % 5000).padStart(8, '0')}`,
       pageViewId: `pv_${String(Math.floor(i / 5)).padStart(10, '0')}`,
       url: `https://shop.example/products/item-${i % 300}?utm_source=news&utm_campaign=spring`,
       title: `Product ${i % 300}`,
@@ -80,10 +85,29 @@ function makeEntries(n: number): StreamEntry[] {
       siteId: 'site_bench',
       event,
       serverTs: start + i,
-      receivedAt: start + i + 20,
+      receivedAt: start + batch * EVENTS_PER_ENTRY + 20,
       enrichment: { device: 'desktop', browser: 'Chrome', os: 'Windows', country: 'GB', isBot: false },
     };
   });
+}
+
+/** The collector's stream entries (version 2) for consecutive runs of one batch's events. */
+function toBatchEntries(entries: readonly StreamEntry[]): { visitorId: string; body: string }[] {
+  const out: { visitorId: string; body: string }[] = [];
+  for (let i = 0; i < entries.length; i += EVENTS_PER_ENTRY) {
+    const batch = entries.slice(i, i + EVENTS_PER_ENTRY);
+    const first = batch[0]!;
+    const entry: StreamBatchEntry = {
+      v: 2,
+      siteId: first.siteId,
+      receivedAt: first.receivedAt,
+      enrichment: first.enrichment,
+      events: batch.map((e) => e.event),
+      serverTs: batch.map((e) => e.serverTs),
+    };
+    out.push({ visitorId: first.event.visitorId, body: JSON.stringify(entry) });
+  }
+  return out;
 }
 
 export async function benchWriter(options: BenchWriterOptions = {}): Promise<BenchWriterResult> {
@@ -112,10 +136,11 @@ export async function benchWriter(options: BenchWriterOptions = {}): Promise<Ben
       directSeconds = Math.min(directSeconds, (performance.now() - directStart) / 1000);
 
       // Writer: the entries wait in the streams (as after a burst); time until all are written and acked.
-      for (let i = 0; i < entries.length; i += 5000) {
+      const stored = toBatchEntries(entries);
+      for (let i = 0; i < stored.length; i += 5000) {
         const pipeline = redis.pipeline();
-        for (const e of entries.slice(i, i + 5000)) {
-          pipeline.xadd(keys.eventStream(keys.partitionOf(e.event.visitorId)), '*', 'e', JSON.stringify(e));
+        for (const e of stored.slice(i, i + 5000)) {
+          pipeline.xadd(keys.eventStream(keys.partitionOf(e.visitorId)), '*', 'e', e.body);
         }
         await pipeline.exec();
       }

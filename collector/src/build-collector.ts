@@ -49,10 +49,14 @@ export async function buildCollector(deps: CollectorDeps): Promise<FastifyInstan
 
   const metrics = createCollectorMetrics(redis, keys, config.REDIS_TIMEOUT_MS, deps.metrics);
   installErrorReplies(app, metrics);
-  app.addHook('onResponse', async (request, reply) => {
-    const route = request.routeOptions.url ?? 'unmatched';
-    metrics.httpRequests.inc({ method: request.method, route, status: String(reply.statusCode) });
-    metrics.httpDuration.observe({ route }, reply.elapsedTime / 1000);
+  app.addHook('onResponse', (request, reply, done) => {
+    metrics.observeRequest(
+      request.method,
+      request.routeOptions.url ?? 'unmatched',
+      reply.statusCode,
+      reply.elapsedTime / 1000,
+    );
+    done();
   });
 
   const sites = createSiteCache(redis, keys, deps.siteCache);

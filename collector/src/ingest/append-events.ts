@@ -1,43 +1,97 @@
-import type { StreamEntry } from '@floorwalker/protocol';
+import {
+  type Enrichment,
+  STREAM_ENTRY_FIELD,
+  STREAM_ENTRY_VERSION,
+  type TrackedEvent,
+} from '@floorwalker/protocol';
 import type { Redis, RedisKeys } from '@floorwalker/store';
 import { redisScript } from '../redis/redis-script.ts';
 
-/** Field of a stream entry holding the JSON {@link StreamEntry}. */
-export const STREAM_FIELD = 'e';
+/** Field of a stream entry holding its JSON body. */
+export const STREAM_FIELD = STREAM_ENTRY_FIELD;
 
 /**
- * Dedupe and append in one atomic step, per event: skip it when its `seen` key exists,
- * otherwise `XADD` it and only then set the `seen` key with the dedupe window as TTL.
+ * Dedupe and append in one atomic step. Each event is a duplicate when its `seen` key exists
+ * (or an earlier event of the same call has its id); the new events of each partition are
+ * joined into ONE version 2 stream entry (`streamBatchEntry` in protocol: the shared head with
+ * site, receive time and enrichment, then `events` and `serverTs` in batch order), `XADD`ed,
+ * and only then are their `seen` keys set with the dedupe window as TTL.
  *
  * Marking after the append is what keeps delivery at-least-once: an id is only ever marked
  * seen once its event is in the stream, so a failed or interrupted append can never make the
  * client's retry look like a duplicate, and there are no marks to undo. (The obvious pipeline
  * of `SET NX` claims followed by `XADD`s needs the claims released after a failed append,
  * and that release is lost exactly when Redis is unreachable.) If a script errors half-way,
- * the events before the error are appended and marked, the rest are not; the retry then
+ * the partitions before the error are appended and marked, the rest are not; the retry then
  * reports the former as duplicates and appends the latter.
  *
- * KEYS: seen₁, stream₁, seen₂, stream₂, …  ARGV: window seconds, max length, json₁, json₂, …
- * Returns one 1 (appended) or 0 (duplicate) per event.
+ * Each partition's events arrive already joined (`ev₁,ev₂,…` as JSON, and `ts₁,ts₂,…`): with no
+ * duplicate among them, the usual case, the entry is the head plus those two strings. With
+ * duplicates, the events are cut out by their byte lengths and the new ones joined again, so
+ * the answer still takes one round trip and no JSON library runs in Lua (cjson would rewrite
+ * numbers).
+ *
+ * KEYS: stream₁ … streamₚ, then the seen keys of partition 1's events, of partition 2's, ….
+ * ARGV: window seconds, max length, head (`{"v":2,…,"events":[`), then per partition: its
+ * number of events, the joined events, the joined server times, the events' byte lengths
+ * (`l₁,l₂,…`).
+ * Returns one 1 (appended) or 0 (duplicate) per event, partition by partition.
  */
 const appendScript = redisScript(`
 local window = tonumber(ARGV[1])
 local maxlen = tonumber(ARGV[2])
+local head = ARGV[3]
+local p = (#ARGV - 3) / 4
 local out = {}
-for i = 1, #KEYS / 2 do
-  local seen = KEYS[2 * i - 1]
-  local stream = KEYS[2 * i]
-  if window > 0 and redis.call('EXISTS', seen) == 1 then
-    out[i] = 0
-  else
-    if maxlen > 0 then
-      redis.call('XADD', stream, 'MAXLEN', '~', maxlen, '*', '${STREAM_FIELD}', ARGV[i + 2])
+local claimed = {}
+local k = p
+local function split(text)
+  local list = {}
+  for item in string.gmatch(text, '[^,]+') do list[#list + 1] = item end
+  return list
+end
+for part = 1, p do
+  local at = 3 + 4 * (part - 1)
+  local n = tonumber(ARGV[at + 1])
+  local events, times = ARGV[at + 2], ARGV[at + 3]
+  local fresh, marks = {}, {}
+  for i = 1, n do
+    local seen = KEYS[k + i]
+    if window > 0 and (claimed[seen] or redis.call('EXISTS', seen) == 1) then
+      out[#out + 1] = 0
     else
-      redis.call('XADD', stream, '*', '${STREAM_FIELD}', ARGV[i + 2])
+      claimed[seen] = true
+      fresh[#fresh + 1] = i
+      marks[#marks + 1] = seen
+      out[#out + 1] = 1
     end
-    if window > 0 then redis.call('SET', seen, '1', 'EX', window) end
-    out[i] = 1
   end
+  if #fresh > 0 then
+    if #fresh < n then
+      local lens, ts = split(ARGV[at + 4]), split(times)
+      local starts, pos = {}, 1
+      for i = 1, n do
+        starts[i] = pos
+        pos = pos + tonumber(lens[i]) + 1
+      end
+      local keptEvents, keptTimes = {}, {}
+      for j, i in ipairs(fresh) do
+        keptEvents[j] = string.sub(events, starts[i], starts[i] + tonumber(lens[i]) - 1)
+        keptTimes[j] = ts[i]
+      end
+      events, times = table.concat(keptEvents, ','), table.concat(keptTimes, ',')
+    end
+    local body = head .. events .. '],"serverTs":[' .. times .. ']}'
+    if maxlen > 0 then
+      redis.call('XADD', KEYS[part], 'MAXLEN', '~', maxlen, '*', '${STREAM_FIELD}', body)
+    else
+      redis.call('XADD', KEYS[part], '*', '${STREAM_FIELD}', body)
+    end
+    if window > 0 then
+      for _, seen in ipairs(marks) do redis.call('SET', seen, '1', 'EX', window) end
+    end
+  end
+  k = k + n
 end
 return out
 `);
@@ -50,41 +104,97 @@ export interface AppenderOptions {
   maxLength: number;
 }
 
-/** Result of one append: which entries went into the stream and which were dropped as duplicates. */
+/** The valid events of one batch, with what the collector adds to them. */
+export interface AppendInput {
+  siteId: string;
+  /** When the collector received the batch, epoch ms. */
+  receivedAt: number;
+  enrichment: Enrichment;
+  events: readonly TrackedEvent[];
+  /** Server-clock time of each event, epoch ms, parallel to `events`. */
+  serverTs: readonly number[];
+}
+
+/** Result of one append: per event (in input order), whether it went into a stream or was a duplicate. */
 export interface AppendResult {
-  appended: StreamEntry[];
-  duplicates: StreamEntry[];
+  appended: TrackedEvent[];
+  duplicates: number;
 }
 
 /**
- * Appends entries to the event streams (`keys.eventStream(keys.partitionOf(visitorId))`, so
- * one visitor's events stay ordered), dropping ids seen within the dedupe window under
- * `<prefix>:seen:<siteId>:<eventId>`. One round trip per batch. Throws when Redis fails; then
- * nothing after the failure point was marked seen, so the whole batch may be retried.
+ * Appends the events of a batch to the event streams, one entry per partition
+ * (`keys.eventStream(keys.partitionOf(visitorId))`, so one visitor's events stay ordered),
+ * dropping ids seen within the dedupe window under `<prefix>:seen:<siteId>:<eventId>`. One script
+ * call per batch; the calls of concurrent requests go to Redis in one pipeline. Throws when Redis fails; then nothing after the failure point was marked
+ * seen, so the whole batch may be retried.
  *
  * Not for Redis Cluster: the script touches keys in several hash slots.
  */
 export function createAppender(redis: Redis, keys: RedisKeys, options: AppenderOptions) {
+  const window = options.dedupeWindowSeconds;
+  const maxLength = options.maxLength;
+  // Concurrent requests share round trips and socket writes (see `batched`).
+  const script = appendScript.batched(redis);
   return {
-    async append(entries: readonly StreamEntry[]): Promise<AppendResult> {
-      if (entries.length === 0) return { appended: [], duplicates: [] };
-      const scriptKeys: string[] = [];
-      const args: (string | number)[] = [options.dedupeWindowSeconds, options.maxLength];
-      for (const entry of entries) {
-        scriptKeys.push(
-          keys.key('seen', entry.siteId, entry.event.id),
-          keys.eventStream(keys.partitionOf(entry.event.visitorId)),
-        );
-        args.push(JSON.stringify(entry));
+    async append(input: AppendInput): Promise<AppendResult> {
+      const { events, serverTs } = input;
+      if (events.length === 0) return { appended: [], duplicates: 0 };
+      const head = JSON.stringify({
+        v: STREAM_ENTRY_VERSION,
+        siteId: input.siteId,
+        receivedAt: input.receivedAt,
+        enrichment: input.enrichment,
+      });
+      // Group by partition, in order of first appearance; a batch is normally one visitor,
+      // so one partition. `order` maps the script's answers (partition by partition) back.
+      const groups: { stream: string; indexes: number[] }[] = [];
+      let lastVisitor: string | undefined;
+      let group: { stream: string; indexes: number[] } | undefined;
+      for (let i = 0; i < events.length; i++) {
+        const visitorId = events[i]!.visitorId;
+        if (visitorId !== lastVisitor) {
+          const stream = keys.eventStream(keys.partitionOf(visitorId));
+          group = groups.find((g) => g.stream === stream);
+          if (!group) {
+            group = { stream, indexes: [] };
+            groups.push(group);
+          }
+          lastVisitor = visitorId;
+        }
+        group!.indexes.push(i);
       }
-      const reply = await appendScript.run(redis, scriptKeys, args);
-      if (!Array.isArray(reply) || reply.length !== entries.length) {
+      const scriptKeys: string[] = groups.map((g) => g.stream);
+      const args: (string | number | Buffer)[] = [window, maxLength, `${head.slice(0, -1)},"events":[`];
+      const order: number[] = [];
+      for (const g of groups) {
+        const json: string[] = new Array(g.indexes.length);
+        const times: number[] = new Array(g.indexes.length);
+        const lengths: number[] = new Array(g.indexes.length);
+        g.indexes.forEach((index, j) => {
+          const event = events[index]!;
+          scriptKeys.push(keys.key('seen', input.siteId, event.id));
+          json[j] = JSON.stringify(event);
+          times[j] = serverTs[index]!;
+          lengths[j] = Buffer.byteLength(json[j]!);
+          order.push(index);
+        });
+        // A Buffer goes to the socket as it is; a long string (often two-byte: any non-Latin-1
+        // character in a title) would be flattened and re-encoded by ioredis on every write.
+        args.push(g.indexes.length, Buffer.from(json.join(',')), times.join(','), lengths.join(','));
+      }
+      const reply = await script.run(scriptKeys, args);
+      if (!Array.isArray(reply) || reply.length !== events.length) {
         throw new Error(`append script answered ${JSON.stringify(reply)?.slice(0, 100)}`);
       }
-      const result: AppendResult = { appended: [], duplicates: [] };
-      entries.forEach((entry, i) => {
-        (Number(reply[i]) === 1 ? result.appended : result.duplicates).push(entry);
+      const fresh: boolean[] = new Array(events.length);
+      order.forEach((index, j) => {
+        fresh[index] = Number(reply[j]) === 1;
       });
+      const result: AppendResult = { appended: [], duplicates: 0 };
+      for (let i = 0; i < events.length; i++) {
+        if (fresh[i]) result.appended.push(events[i]!);
+        else result.duplicates++;
+      }
       return result;
     },
   };

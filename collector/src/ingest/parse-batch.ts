@@ -6,6 +6,7 @@ import {
   trackedEvent,
 } from '@floorwalker/protocol';
 import { CollectorError, type Issue } from '../errors.ts';
+import { isCertainlyValidEvent } from './fast-event-check.ts';
 
 /** At most this many issues are reported per rejected event, to bound the response. */
 const MAX_ISSUES_PER_EVENT = 20;
@@ -39,6 +40,12 @@ export interface ParsedEvents {
 export function parseEvents(events: readonly unknown[]): ParsedEvents {
   const parsed: ParsedEvents = { valid: [], rejected: [] };
   events.forEach((candidate, index) => {
+    // The everyday event passes the fast check and is stored as sent; anything else goes
+    // through the schema, which decides and words the issues.
+    if (isCertainlyValidEvent(candidate)) {
+      parsed.valid.push({ index, event: candidate });
+      return;
+    }
     const result = trackedEvent.safeParse(candidate);
     if (result.success) parsed.valid.push({ index, event: result.data });
     else {

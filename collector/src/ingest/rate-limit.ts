@@ -67,6 +67,8 @@ return { client, site }
  */
 export function createRateLimiter(redis: Redis, keys: RedisKeys, options: RateLimiterOptions) {
   return {
+    /** False when both limits are 0: then {@link consume} never touches Redis and need not be called. */
+    enabled: options.perIpPerMinute > 0 || options.perSitePerMinute > 0,
     /** Counts one batch of `events` events; throws `FW_INGEST_RATE_LIMITED` with `Retry-After` when over. */
     async consume(input: { ip: string; siteId: string; events: number; now?: number }): Promise<void> {
       if (options.perIpPerMinute === 0 && options.perSitePerMinute === 0) return;

@@ -47,6 +47,14 @@ export function createSiteCache(redis: Redis, keys: RedisKeys, options: SiteCach
       subscriber.on('message', (_channel: string, siteId: string) => entries.delete(siteId));
       subscriber.subscribe(registry.channel).catch(() => undefined);
     },
+    /**
+     * The site with this key when it is known and fresh in memory; undefined when it is not
+     * cached (or cached as unknown): then ask {@link get}. Never touches Redis.
+     */
+    peek(siteId: string): Site | undefined {
+      const hit = entries.get(siteId);
+      return hit && hit.expiresAt > Date.now() ? hit.site : undefined;
+    },
     /** The site with this key, or undefined when unknown or deleted. Throws when Redis fails. */
     async get(siteId: string): Promise<Site | undefined> {
       const hit = entries.get(siteId);

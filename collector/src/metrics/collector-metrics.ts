@@ -24,6 +24,19 @@ export function createCollectorMetrics(
   const registers = [registry];
   if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'fw_collector_' });
 
+  // Route patterns, methods, statuses and event types are bounded sets: these maps stay small.
+  const requestChildren = new Map<string, { inc(): void }>();
+  const durationChildren = new Map<string, { observe(value: number): void }>();
+  const acceptedChildren = new Map<string, { inc(value?: number): void }>();
+  const acceptedChild = (type: string) => {
+    let child = acceptedChildren.get(type);
+    if (!child) {
+      child = metrics.eventsAccepted.labels({ type });
+      acceptedChildren.set(type, child);
+    }
+    return child;
+  };
+
   const metrics = {
     registry,
     httpRequests: new Counter({
@@ -102,6 +115,41 @@ export function createCollectorMetrics(
       labelNames: ['stream', 'group'] as const,
       registers,
     }),
+
+    /**
+     * Counts one answered request. prom-client hashes a label object on every call; the bound
+     * children are looked up by one string instead (the hot path takes thousands per second).
+     */
+    observeRequest(method: string, route: string, status: number, seconds: number): void {
+      const k = `${method} ${status} ${route}`;
+      let counter = requestChildren.get(k);
+      if (!counter) {
+        counter = metrics.httpRequests.labels({ method, route, status: String(status) });
+        requestChildren.set(k, counter);
+      }
+      counter.inc();
+      let histogram = durationChildren.get(route);
+      if (!histogram) {
+        histogram = metrics.httpDuration.labels({ route });
+        durationChildren.set(route, histogram);
+      }
+      histogram.observe(seconds);
+    },
+
+    /** Counts appended events by type (one increment per type present). */
+    countAccepted(events: readonly { type: string }[]): void {
+      if (events.length === 0) return;
+      const first = events[0]!.type;
+      let same = true;
+      for (const e of events) if (e.type !== first) same = false;
+      if (same) {
+        acceptedChild(first).inc(events.length);
+        return;
+      }
+      const counts = new Map<string, number>();
+      for (const e of events) counts.set(e.type, (counts.get(e.type) ?? 0) + 1);
+      for (const [type, n] of counts) acceptedChild(type).inc(n);
+    },
 
     /** Reads stream sizes from Redis; called at scrape time. Never throws. */
     async refreshStreams(): Promise<void> {

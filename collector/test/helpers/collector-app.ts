@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type StreamEntry, streamEntry, type TrackedEvent } from '@floorwalker/protocol';
+import { decodeStreamEntry, type StreamEntry, type TrackedEvent } from '@floorwalker/protocol';
 import { type Redis, type RedisKeys, type Site, siteRegistry } from '@floorwalker/store';
 import type { FastifyInstance } from 'fastify';
 import { openTestRedis, type TestRedis } from '../../../test/helpers/stores.ts';
@@ -54,7 +54,7 @@ export interface TestCollector {
   testRedis: TestRedis;
   /** Publishes a site to the Redis mirror and returns it. */
   addSite(overrides?: Partial<Site>): Promise<Site>;
-  /** Every entry of every event stream, parsed with the `streamEntry` schema. */
+  /** Every event of every event stream, decoded with the full schemas (`decodeStreamEntry`). */
   streamEntries(): Promise<StreamEntry[]>;
   close(): Promise<void>;
 }
@@ -93,8 +93,9 @@ export async function startTestCollector(env: Record<string, string> = {}): Prom
       const entries: StreamEntry[] = [];
       for (const stream of keys.eventStreams()) {
         for (const [, fields] of await redis.xrange(stream, '-', '+')) {
-          const json = fields[fields.indexOf('e') + 1];
-          entries.push(streamEntry.parse(JSON.parse(json ?? 'null')));
+          const decoded = decodeStreamEntry(fields[fields.indexOf('e') + 1], { check: 'full' });
+          if (!decoded) throw new Error(`malformed stream entry: ${fields.join(' ').slice(0, 200)}`);
+          entries.push(...decoded);
         }
       }
       return entries;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { errorBody, ingestResponse, LIMITS } from '@floorwalker/protocol';
+import { errorBody, ingestResponse, LIMITS, streamBatchEntry } from '@floorwalker/protocol';
 import { siteRegistry } from '@floorwalker/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pageView, randomId, startTestCollector, type TestCollector } from '../helpers/collector-app.ts';
@@ -57,13 +57,14 @@ describe('POST /v1/events', () => {
     const mine = (await c.streamEntries()).filter((e) => e.event.visitorId === visitorId);
     expect(mine.map((e) => e.event.id).sort()).toEqual([good1.id, good2.id].sort());
     expect(mine.every((e) => e.siteId === site.siteId)).toBe(true);
-    // All of one visitor's events sit in that visitor's partition, in batch order.
+    // All of one visitor's events sit in that visitor's partition, in batch order, as one entry.
     const stream = c.keys.eventStream(c.keys.partitionOf(visitorId));
     const raw = await c.redis.xrange(stream, '-', '+');
-    const ids = raw
-      .map(([, f]) => JSON.parse(f[1] ?? '{}').event.id)
-      .filter((id) => id === good1.id || id === good2.id);
-    expect(ids).toEqual([good1.id, good2.id]);
+    const batches = raw
+      .map(([, f]) => streamBatchEntry.parse(JSON.parse(f[1] ?? '{}')))
+      .filter((b) => b.events.some((e) => e.visitorId === visitorId));
+    expect(batches).toHaveLength(1);
+    expect(batches[0]?.events.map((e) => e.id)).toEqual([good1.id, good2.id]);
   });
 
   it('accepts application/json bodies as well as text/plain', async () => {
@@ -96,6 +97,36 @@ describe('POST /v1/events', () => {
     const mine = (await c.streamEntries()).filter((e) => e.event.visitorId === visitorId);
     expect(mine).toHaveLength(3);
     expect(await c.redis.ttl(c.keys.key('seen', site.siteId, twice.id))).toBeGreaterThan(590);
+  });
+
+  it('writes one entry per partition of a batch and leaves exactly the duplicates out of it', async () => {
+    const site = await c.addSite();
+    // Two visitors in different partitions; titles with multi-byte characters, so cutting the
+    // joined events by length must count bytes, not characters.
+    const a = randomId('visitor');
+    let b = randomId('visitor');
+    while (c.keys.partitionOf(b) === c.keys.partitionOf(a)) b = randomId('visitor');
+    const known = pageView({ visitorId: a, title: 'Schuhe – grün, 👟' });
+    await post({ site: site.siteId, sentAt: Date.now(), events: [known] });
+    const a1 = pageView({ visitorId: a, title: 'Größe, „42“' });
+    const b1 = pageView({ visitorId: b, title: '靴, 青' });
+    const { navigation: _, ...plain } = pageView({ visitorId: a });
+    const a2 = { ...plain, type: 'custom', name: 'size, picked', props: { s: 'ü,' } };
+    const b2 = pageView({ visitorId: b, title: 'é' });
+    const res = await post({ site: site.siteId, sentAt: Date.now(), events: [a1, known, b1, a2, b1, b2] });
+    expect(res.json()).toEqual({ accepted: 4, duplicates: 2, rejected: [] });
+
+    const entriesOf = async (visitorId: string) =>
+      (await c.redis.xrange(c.keys.eventStream(c.keys.partitionOf(visitorId)), '-', '+'))
+        .map(([, f]) => streamBatchEntry.parse(JSON.parse(f[1] ?? '{}')))
+        .filter((entry) => entry.events.some((e) => e.visitorId === visitorId));
+    const [, ofA] = await entriesOf(a);
+    const [ofB] = await entriesOf(b);
+    expect(ofA?.events).toEqual([a1, a2]);
+    expect(ofB?.events).toEqual([b1, b2]);
+    expect(ofA?.serverTs).toHaveLength(2);
+    expect(ofB?.serverTs).toHaveLength(2);
+    expect(ofA?.enrichment).toEqual(ofB?.enrichment);
   });
 
   it('accepts a resent id again once the dedupe window has passed, and never dedupes when off', async () => {

@@ -1,4 +1,4 @@
-import { type AgentServerToClientEvents, type StreamEntry, streamEntry } from '@floorwalker/protocol';
+import { type AgentServerToClientEvents, decodeStreamEntry, type StreamEntry } from '@floorwalker/protocol';
 import { connectRedis, type LiveVisitors, type Redis } from '@floorwalker/store';
 import type { Emitter } from '@socket.io/redis-emitter';
 import type { EngineLogger } from '../logger.ts';
@@ -36,7 +36,9 @@ export interface LiveStateOptions {
 
 /** Counters of the live state worker. */
 export type LiveStateStats = {
+  /** Events applied. */
   applied: number;
+  /** Stream entries that were not a valid entry of any version (acknowledged, skipped). */
   malformed: number;
   /** Events too old to matter for live state (acknowledged, skipped). */
   stale: number;
@@ -100,28 +102,27 @@ export function liveStateWorker(options: LiveStateOptions): LiveStateWorker {
     const byVisitor = new Map<string, StreamEntry[]>();
     const malformed: StreamMessage[] = [];
     let stale = 0;
+    let events = 0;
     for (const m of messages) {
-      let entry: StreamEntry | undefined;
-      try {
-        const parsed = m.body === undefined ? undefined : streamEntry.safeParse(JSON.parse(m.body));
-        entry = parsed?.success ? parsed.data : undefined;
-      } catch {
-        entry = undefined;
-      }
-      if (!entry) {
+      // One entry holds one event (version 1) or the events of one batch (version 2).
+      const entries = decodeStreamEntry(m.body);
+      if (!entries) {
         malformed.push(m);
         continue;
       }
-      // Replaying an old backlog (a new deployment over existing streams): a visitor whose state
-      // would already have been removed is not brought back to life.
-      if (now() - entry.serverTs > options.rules.leftMs + options.rules.stateTtlMs) {
-        stale++;
-        continue;
+      events += entries.length;
+      for (const entry of entries) {
+        // Replaying an old backlog (a new deployment over existing streams): a visitor whose
+        // state would already have been removed is not brought back to life.
+        if (now() - entry.serverTs > options.rules.leftMs + options.rules.stateTtlMs) {
+          stale++;
+          continue;
+        }
+        const k = `${entry.siteId}|${entry.event.visitorId}`;
+        const list = byVisitor.get(k);
+        if (list) list.push(entry);
+        else byVisitor.set(k, [entry]);
       }
-      const k = `${entry.siteId}|${entry.event.visitorId}`;
-      const list = byVisitor.get(k);
-      if (list) list.push(entry);
-      else byVisitor.set(k, [entry]);
     }
     for (let attempt = 1; ; attempt++) {
       try {
@@ -137,7 +138,7 @@ export function liveStateWorker(options: LiveStateOptions): LiveStateWorker {
         }
       }
     }
-    stats.applied += messages.length - malformed.length - stale;
+    stats.applied += events - stale;
     stats.stale += stale;
     stats.malformed += malformed.length;
     if (malformed.length > 0) log.warn({ count: malformed.length }, 'live: malformed stream entries skipped');

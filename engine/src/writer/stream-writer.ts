@@ -1,4 +1,4 @@
-import { streamEntry } from '@floorwalker/protocol';
+import { decodeStreamEntry } from '@floorwalker/protocol';
 import { type ClickHouse, connectRedis, type EventRow, type Redis, toEventRow } from '@floorwalker/store';
 import type { EngineLogger } from '../logger.ts';
 import { type Backoff, backoff } from '../streams/backoff.ts';
@@ -36,7 +36,7 @@ export interface StreamWriterOptions {
 export type WriterStats = {
   /** Rows inserted and acknowledged. */
   written: number;
-  /** Entries that were not a valid stream entry (acknowledged, skipped). */
+  /** Stream entries that were not a valid entry of any version (acknowledged, skipped). */
   malformed: number;
   /** Rows ClickHouse refused for their data (isolated, logged, acknowledged). */
   rejected: number;
@@ -178,27 +178,36 @@ export function streamWriter(options: StreamWriterOptions): StreamWriter {
     });
   };
 
+  // Events per stream entry, learnt from what was read: a version 2 entry holds a whole batch
+  // (usually ~10 events), a version 1 entry one event. Reads ask for about as many entries as
+  // fill the current batch.
+  let eventsPerEntry = 1;
+
   const accept = async (messages: StreamMessage[]) => {
     const bad: StreamMessage[] = [];
+    let events = 0;
     for (const m of messages) {
-      let row: EventRow | undefined;
-      if (m.body !== undefined) {
+      const entries = decodeStreamEntry(m.body);
+      let rows: EventRow[] | undefined;
+      if (entries) {
         try {
-          const parsed = streamEntry.safeParse(JSON.parse(m.body));
-          if (parsed.success) row = toEventRow(parsed.data);
+          rows = entries.map(toEventRow);
         } catch {
-          row = undefined;
+          rows = undefined;
         }
       }
-      if (!row) {
+      if (!rows) {
         bad.push(m);
         continue;
       }
       if (batch.rows.length === 0) batchStartedAt = Date.now();
-      batch.rows.push(row);
+      for (const row of rows) batch.rows.push(row);
       batch.messages.push(m);
-      stats.buffered++;
+      stats.buffered += rows.length;
+      events += rows.length;
     }
+    const good = messages.length - bad.length;
+    if (good > 0) eventsPerEntry = Math.max(1, 0.8 * eventsPerEntry + (0.2 * events) / good);
     if (bad.length > 0) {
       stats.malformed += bad.length;
       log.warn(
@@ -219,7 +228,8 @@ export function streamWriter(options: StreamWriterOptions): StreamWriter {
       }
       const wait = batch.rows.length > 0 ? flushMs - age : Math.min(flushMs, 1000);
       try {
-        await accept(await reader.read(batchRows - batch.rows.length, Math.max(1, wait)));
+        const entries = Math.ceil((batchRows - batch.rows.length) / eventsPerEntry);
+        await accept(await reader.read(entries, Math.max(1, wait)));
         failures = 0;
       } catch (error) {
         if (stopping.signal.aborted) break;
