@@ -67,12 +67,29 @@ async function open(
   return o;
 }
 
-/** Events of all accepted (2xx) requests, optionally of one visitor. */
+/**
+ * Events of all accepted (2xx) requests, optionally of one visitor, each id once (first wins):
+ * like the real collector, which drops repeated ids (a beaconed event is resent by the next page).
+ * {@link sendsOf} counts the repeats.
+ */
 function accepted(visitorId?: string): TrackedEvent[] {
-  const events = collector.requests
-    .filter((r) => r.status === 200)
-    .flatMap((r) => (r.body as { events: TrackedEvent[] }).events);
+  const byId = new Map<string, TrackedEvent>();
+  for (const r of collector.requests)
+    if (r.status === 200)
+      for (const e of (r.body as { events: TrackedEvent[] }).events) if (!byId.has(e.id)) byId.set(e.id, e);
+  const events = [...byId.values()];
   return visitorId ? events.filter((e) => e.visitorId === visitorId) : events;
+}
+
+/** Requests (any status) that carried events of `visitorId`. */
+const requestsOf = (visitorId: string) => collector.requests.filter((r) => r.raw.includes(visitorId));
+/** How often each event id of `visitorId` was sent (fetch or beacon, any status). */
+function sendsOf(visitorId: string): Map<string, number> {
+  const sends = new Map<string, number>();
+  for (const r of requestsOf(visitorId))
+    for (const e of (r.body as { events: TrackedEvent[] }).events)
+      sends.set(e.id, (sends.get(e.id) ?? 0) + 1);
+  return sends;
 }
 
 type Truthy<T> = Exclude<T, false | 0 | '' | null | undefined>;
@@ -542,6 +559,108 @@ describe('snippet in Chromium', () => {
     expect(delivered.pageViewId).not.toBe(
       accepted(visitorId).find((e) => e.type === 'page_view' && e.url.endsWith('/other'))?.pageViewId,
     );
+  });
+
+  it('delivers events beaconed on page hide while the collector was down from the next page, with the same ids', async () => {
+    const { page } = await open('/plain');
+    const visitorId = (await waitFor(() => visitorOf(page), 'visitor id'))!;
+    await waitFor(() => pageViews(visitorId).length, 'page view while the collector is up');
+    collector.setDown(true);
+    // Batched for 2 s, but the shopper leaves at once: no request of this page has failed yet,
+    // so the beacon (which the browser reports as queued) is the first and only attempt here.
+    await page.evaluate(() => floorwalker('track', 'wishlist_add', { sku: 'B7' }));
+    await page.goto(`${shop.url}/other`);
+    const beacon = await waitFor(
+      () => requestsOf(visitorId).find((r) => r.raw.includes('wishlist_add')),
+      'the beacon',
+    );
+    expect(beacon.status).toBe(503);
+    const lost = (beacon.body as { events: TrackedEvent[] }).events;
+    expect(lost.map((e) => e.type).sort()).toEqual(expect.arrayContaining(['custom', 'page_leave']));
+    // The next page tries them again (with its own page view) while the collector is still down.
+    await waitFor(
+      () =>
+        requestsOf(visitorId).some(
+          (r) => r.at > beacon.at && r.raw.includes('wishlist_add') && r.raw.includes('Other page'),
+        ),
+      'the resend from the next page',
+    );
+    expect(accepted(visitorId).some((e) => e.type === 'custom')).toBe(false);
+    collector.setDown(false);
+    await waitFor(
+      () => lost.every((e) => accepted(visitorId).some((a) => a.id === e.id)),
+      'delivery once the collector is back',
+      20_000,
+    );
+    for (const e of lost) expect(accepted(visitorId).find((a) => a.id === e.id)).toEqual(e);
+    await waitFor(
+      async () => (await page.evaluate(() => localStorage.getItem('fw_ob_test-site'))) === null,
+      'empty outbox',
+    );
+  });
+
+  it('sends a single-page app route change within 300 ms while other events wait for the batch', async () => {
+    const { page } = await open('/app');
+    const visitorId = (await waitFor(() => visitorOf(page), 'visitor id'))!;
+    await waitFor(() => pageViews(visitorId).length, 'first view');
+    await page.waitForTimeout(300);
+    const clicked = Date.now();
+    await page.evaluate(() => {
+      floorwalker('track', 'filter_used', { facet: 'price' });
+      history.pushState({}, '', '/app/fast');
+      document.title = 'Fast route';
+    });
+    const request = await waitFor(
+      () => requestsOf(visitorId).find((r) => r.at >= clicked && r.raw.includes('/app/fast')),
+      'the spa page view request',
+    );
+    console.info(`spa page view request ${request.at - clicked} ms after the route change`);
+    expect(request.at - clicked).toBeLessThan(300);
+    const view = (request.body as { events: TrackedEvent[] }).events.find((e) => e.type === 'page_view');
+    expect(view).toMatchObject({ navigation: 'spa', url: `${shop.url}/app/fast`, title: 'Fast route' });
+    // The custom event recorded in the same task shares the request; a later one waits ~2 s.
+    expect(request.raw).toContain('filter_used');
+    const tracked = Date.now();
+    await page.evaluate(() => floorwalker('track', 'sort_used', { by: 'price' }));
+    const later = await waitFor(
+      () => requestsOf(visitorId).find((r) => r.raw.includes('sort_used')),
+      'the batched event',
+    );
+    expect(later.at - tracked).toBeGreaterThanOrEqual(1500);
+  });
+
+  it('resends what a page beaconed at most once and then goes quiet over normal navigations', async () => {
+    const { page } = await open('/plain');
+    const visitorId = (await waitFor(() => visitorOf(page), 'visitor id'))!;
+    await waitFor(() => pageViews(visitorId).length, 'first view');
+    const urls = ['/other', '/plain?second', '/other?third'];
+    for (const [i, path] of urls.entries()) {
+      await page.mouse.move(100 + i, 100);
+      await page.evaluate(() => floorwalker('track', 'clicked_thing'));
+      await page.goto(shop.url + path);
+      await waitFor(() => pageViews(visitorId).length === i + 2, `view of ${path}`);
+    }
+    await page.waitForTimeout(3000);
+    await page.evaluate(() => floorwalker('flush'));
+    await waitFor(
+      async () => (await page.evaluate(() => localStorage.getItem('fw_ob_test-site'))) === null,
+      'empty outbox',
+    );
+    const requests = requestsOf(visitorId).length;
+    const sends = sendsOf(visitorId);
+    // Each event: once, or a beacon plus one resend from the next page; no request ever failed.
+    expect(requestsOf(visitorId).every((r) => r.status === 200)).toBe(true);
+    expect([...sends.values()].every((n) => n <= 2)).toBe(true);
+    expect(sends.size).toBe(accepted(visitorId).length);
+    const leaves = accepted(visitorId).filter((e) => e.type === 'page_leave');
+    expect(leaves).toHaveLength(3);
+    expect(leaves.every((e) => sends.get(e.id) === 2)).toBe(true);
+    expect(pageViews(visitorId).every((e) => sends.get(e.id) === 1)).toBe(true);
+    // Per navigation: the beacon, and the next page view's request, which carries the resends.
+    expect(requests).toBeLessThanOrEqual(1 + 2 * urls.length);
+    console.info(`requests over ${urls.length} navigations: ${requests}; events ${sends.size}`);
+    await page.waitForTimeout(2500);
+    expect(requestsOf(visitorId)).toHaveLength(requests);
   });
 
   it('tracks nobody who sends Global Privacy Control or Do Not Track when the site respects it, and only then', async () => {

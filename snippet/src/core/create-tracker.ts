@@ -106,7 +106,8 @@ export function createTracker(
   /** Client time and event id of the early call being replayed (the id goes to its first event). */
   let stamp: { ts: number; id?: string } | undefined;
 
-  const send = (fields: EventFields, active = true) => {
+  /** Records an event; `soon` sends it in the next task instead of with the next batch. */
+  const send = (fields: EventFields, active = true, soon = false) => {
     if (!running) return;
     const now = stamp?.ts ?? Date.now();
     const event = {
@@ -121,7 +122,7 @@ export function createTracker(
     } as TrackedEvent;
     if (stamp) stamp.id = undefined;
     log('event', event);
-    transport.push(event);
+    transport.push(event, soon);
   };
 
   /** Engaged time since the last report and the scroll depth of the current page view. */
@@ -148,13 +149,19 @@ export function createTracker(
     setPage(id);
     if (!replaying) for (const listener of pageViewListeners) guard(listener)(pageViewId);
     viewed = true;
-    send({
-      type: 'page_view',
-      referrer: from.slice(0, 2048) || undefined,
-      navigation,
-      language: navigator.language?.slice(0, 35),
-      screen: `${screen.width}x${screen.height}`,
-    });
+    // Sent at once (the live board follows the visitor within a second), not with the 2 s batch;
+    // what is recorded in the same task (the early calls replayed after it) shares its request.
+    send(
+      {
+        type: 'page_view',
+        referrer: from.slice(0, 2048) || undefined,
+        navigation,
+        language: navigator.language?.slice(0, 35),
+        screen: `${screen.width}x${screen.height}`,
+      },
+      true,
+      true,
+    );
   };
 
   const onRoute = () => {
@@ -213,15 +220,25 @@ export function createTracker(
     running = true;
     engagement = trackEngagement(current.t);
     stops.push(engagement.stop);
+    // Between `pagehide` and `pageshow` (Chrome fires `visibilitychange` after `pagehide`): the
+    // page has said goodbye, a few more engaged milliseconds are not worth another beacon.
+    let left = false;
     on(window, 'pagehide', () => {
+      left = true;
       reportEngagement();
       send({ type: 'page_leave' }, false);
       transport.unload();
     });
     // Back from the back/forward cache: the same document, viewed again.
-    on(window, 'pageshow', (e) => (e as PageTransitionEvent).persisted && pageView('load', ''));
+    on(window, 'pageshow', (e) => {
+      if (!(e as PageTransitionEvent).persisted) return;
+      left = false;
+      transport.resume();
+      pageView('load', '');
+    });
     on(document, 'visibilitychange', () => {
       if (document.visibilityState === 'visible') return heartbeat();
+      if (left) return;
       reportEngagement();
       transport.flush();
     });

@@ -17,18 +17,29 @@ const OUTBOX_LIMIT = 500;
 const LOCK_MS = 15_000;
 /** Heartbeats are presence signals: not worth resending after this long. */
 const HEARTBEAT_TTL_MS = 120_000;
-/** While the collector failed this recently, beaconed events are kept for a resend. */
+/** While the collector failed this recently, beaconed events are kept until a fetch of them succeeds. */
 const FAILING_MS = 300_000;
+/**
+ * A beaconed event that no request ever saw fail is resent by a page that starts within this
+ * long of the beacon, and dropped after: the collector drops repeated event ids for 10 minutes
+ * (`DEDUPE_WINDOW_SECONDS`, default 600), so a later resend of a beacon that did arrive, the
+ * usual case, would be stored twice.
+ */
+const BEACON_KEEP_MS = 540_000;
+/** Events older than this are dropped unsent (a week offline; the collector clamps to 3 days). */
+const MAX_AGE_MS = 7 * 86_400_000;
 
 /**
  * One pending event: `a` failed attempts, `n` earliest next attempt, `l` locked (in flight)
- * until. Short names: this is what sits in the visitor's localStorage.
+ * until, `b` when it was first handed to `sendBeacon` (0: never). Short names: this is what
+ * sits in the visitor's localStorage.
  */
 interface Entry {
   e: TrackedEvent;
   a: number;
   n: number;
   l: number;
+  b?: number;
 }
 /** The persisted outbox: pending events and `f`, the time of the last failed request. */
 interface Outbox {
@@ -37,12 +48,17 @@ interface Outbox {
 }
 
 export interface Transport {
-  /** Queues an event (persisted at once) and schedules a flush. */
-  push(event: TrackedEvent): void;
-  /** Sends every due event now (`fetch`, keepalive). */
+  /**
+   * Queues an event (persisted at once) and schedules a flush: within {@link FLUSH_DELAY_MS},
+   * or in the next task when `now` (page views, which the live board shows at once).
+   */
+  push(event: TrackedEvent, now?: boolean): void;
+  /** Sends every due event now (`fetch`, keepalive); after {@link unload}, by beacon. */
   flush(): void;
   /** The page is going away: hands the rest to `sendBeacon`. */
   unload(): void;
+  /** The page is back from the back/forward cache: `fetch` again, beaconed events included. */
+  resume(): void;
   /** Drops every pending event (opt-out). */
   clear(): void;
 }
@@ -58,13 +74,25 @@ export interface Transport {
  * abnormal cases produce (same event ids). Bodies are `text/plain` JSON, a CORS-safelisted
  * type, so no preflight is needed.
  *
- * On `pagehide` fresh events go through `sendBeacon`, which gives no answer: they are dropped
- * from the outbox when the browser accepts them, unless the collector failed in the last
- * {@link FAILING_MS} (then they are also kept for a resend by the next page).
+ * On `pagehide` the rest goes through `sendBeacon`, which gives no answer (and says "queued"
+ * even when the collector is down), so beaconed events stay in the outbox, marked with the
+ * beacon's time: the next page sends them again with `fetch` together with its own page view,
+ * and only that request's 2xx removes them (the collector drops the repeats of beacons that
+ * did arrive). A beaconed event nobody saw fail is given up after {@link BEACON_KEEP_MS}, when
+ * the collector could no longer tell a repeat; one sent while the collector was failing (or
+ * that failed before) is kept until it is delivered, like any other. Bounds: {@link OUTBOX_LIMIT}
+ * events, {@link MAX_AGE_MS}, heartbeats {@link HEARTBEAT_TTL_MS}.
  */
 export function createTransport(site: string, endpoint: string, store: KeyValue): Transport {
   const key = `fw_ob_${site}`;
   const inFlight = new Set<string>();
+  /**
+   * Beaconed by this document since `unload`: skipped until `resume`, since the browser still
+   * runs the page a moment after `pagehide` (`visibilitychange` follows), and a fetch started
+   * then would lock them in the outbox for {@link LOCK_MS} and die with the page.
+   */
+  const beaconed = new Set<string>();
+  let gone = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let timerAt = 0;
 
@@ -102,9 +130,13 @@ export function createTransport(site: string, endpoint: string, store: KeyValue)
   const take = (o: Outbox, now: number, all?: boolean): Entry[] => {
     const batch: Entry[] = [];
     let chars = 0;
-    o.q = o.q.filter((x) => !(x.e.type === 'heartbeat' && x.e.ts < now - HEARTBEAT_TTL_MS));
+    o.q = o.q.filter(
+      (x) =>
+        x.e.ts > now - (x.e.type === 'heartbeat' ? HEARTBEAT_TTL_MS : MAX_AGE_MS) &&
+        !(x.b && !x.a && x.b < now - BEACON_KEEP_MS),
+    );
     for (const x of o.q) {
-      if (x.l > now || (!all && x.n > now) || inFlight.has(x.e.id)) continue;
+      if (x.l > now || (!all && x.n > now) || inFlight.has(x.e.id) || beaconed.has(x.e.id)) continue;
       chars += JSON.stringify(x.e).length + 1;
       if (batch.length && (batch.length >= BATCH_EVENTS || chars > BATCH_CHARS)) break;
       batch.push(x);
@@ -121,6 +153,8 @@ export function createTransport(site: string, endpoint: string, store: KeyValue)
     for (const id of ids) inFlight.delete(id);
     if (ok) {
       o.q = o.q.filter((x) => !done.has(x.e.id));
+      // The collector answers again: what waits for a retry need not wait out its backoff.
+      if (o.f) for (const x of o.q) x.n = 0;
       o.f = 0;
     } else {
       o.f = now;
@@ -143,10 +177,16 @@ export function createTransport(site: string, endpoint: string, store: KeyValue)
   };
 
   const flush = () => {
+    if (gone) return unload();
     const now = Date.now();
     const o = read();
+    const count = o.q.length;
     const batch = take(o, now);
-    if (!batch.length) return next(o, now);
+    if (!batch.length) {
+      // What `take` dropped as too old is gone from storage too.
+      if (o.q.length < count) write(o);
+      return next(o, now);
+    }
     for (const x of batch) {
       x.l = now + LOCK_MS;
       inFlight.add(x.e.id);
@@ -172,35 +212,41 @@ export function createTransport(site: string, endpoint: string, store: KeyValue)
     );
   };
 
+  function unload() {
+    gone = true;
+    const now = Date.now();
+    const o = read();
+    // Beacons are kept until delivered (not only for BEACON_KEEP_MS) while the collector fails.
+    const failing = now - o.f < FAILING_MS;
+    // Our own in-flight requests may die with the page: unlock them for the next page.
+    for (const x of o.q) if (inFlight.has(x.e.id)) x.l = 0;
+    inFlight.clear();
+    for (let batch = take(o, now, true); batch.length; batch = take(o, now, true)) {
+      if (!navigator.sendBeacon?.(endpoint, body(batch))) break;
+      for (const x of batch) {
+        beaconed.add(x.e.id);
+        // The first beacon's time: the collector's dedupe window runs from its arrival.
+        if (!failing) x.b ||= now;
+      }
+    }
+    write(o);
+  }
+
   return {
-    push(event) {
+    push(event, now) {
       const o = read();
       o.q.push({ e: event, a: 0, n: 0, l: 0 });
       if (o.q.length > OUTBOX_LIMIT) o.q.splice(0, o.q.length - OUTBOX_LIMIT);
       write(o);
       if (o.q.filter((x) => !x.a && !x.l).length >= FLUSH_SIZE) flush();
-      else schedule(FLUSH_DELAY_MS);
+      // One task later rather than at once: events recorded in the same task share the request.
+      else schedule(now ? 0 : FLUSH_DELAY_MS);
     },
     flush,
-    unload() {
-      const now = Date.now();
-      const o = read();
-      const failing = now - o.f < FAILING_MS;
-      // Our own in-flight requests may die with the page: unlock them for the next page.
-      for (const x of o.q) if (inFlight.has(x.e.id)) x.l = 0;
-      inFlight.clear();
-      const sent = new Set<string>();
-      for (let batch = take(o, now, true); batch.length; batch = take(o, now, true)) {
-        const ok = navigator.sendBeacon?.(endpoint, body(batch));
-        for (const x of batch) {
-          inFlight.add(x.e.id); // only so that `take` moves on to the next batch
-          if (ok && !failing && !x.a) sent.add(x.e.id);
-        }
-        if (!ok) break;
-      }
-      inFlight.clear();
-      o.q = o.q.filter((x) => !sent.has(x.e.id));
-      write(o);
+    unload,
+    resume() {
+      gone = false;
+      beaconed.clear();
     },
     clear() {
       clearTimeout(timer);
