@@ -52,6 +52,21 @@ describe('toEventRow', () => {
     expect(row.received_at).toBe(Date.UTC(2026, 1, 1, 0, 0, 0) / 1000);
   });
 
+  it('gives each row its own day when consecutive rows cross midnight and back', () => {
+    const midnight = Date.UTC(2026, 1, 1);
+    const days = [midnight - 1, midnight, midnight + 5, midnight - 2, 0, midnight + 86_400_000].map(
+      (t) => toEventRow(base({ type: 'heartbeat' }, t)).day,
+    );
+    expect(days).toEqual([
+      '2026-01-31',
+      '2026-02-01',
+      '2026-02-01',
+      '2026-01-31',
+      '1970-01-01',
+      '2026-02-02',
+    ]);
+  });
+
   it('parses path and campaign parameters from the url', () => {
     const row = toEventRow(
       base({ type: 'page_view', referrer: 'https://ads.example/', language: 'fr', screen: '390x844' }),

@@ -11,11 +11,11 @@ import { redisScript } from '../redis/redis-script.ts';
 export const STREAM_FIELD = STREAM_ENTRY_FIELD;
 
 /**
- * Dedupe and append in one atomic step. Each event is a duplicate when its `seen` key exists
- * (or an earlier event of the same call has its id); the new events of each partition are
- * joined into ONE version 2 stream entry (`streamBatchEntry` in protocol: the shared head with
- * site, receive time and enrichment, then `events` and `serverTs` in batch order), `XADD`ed,
- * and only then are their `seen` keys set with the dedupe window as TTL.
+ * Dedupe and append in one atomic step. An event is a duplicate when its id was marked seen
+ * within the dedupe window (or an earlier event of the same call has its id); the new events of
+ * each partition are joined into ONE version 2 stream entry (`streamBatchEntry` in protocol: the
+ * shared head with site, receive time and enrichment, then `events` and `serverTs` in batch
+ * order), `XADD`ed, and only then are their ids marked seen.
  *
  * Marking after the append is what keeps delivery at-least-once: an id is only ever marked
  * seen once its event is in the stream, so a failed or interrupted append can never make the
@@ -25,50 +25,73 @@ export const STREAM_FIELD = STREAM_ENTRY_FIELD;
  * the partitions before the error are appended and marked, the rest are not; the retry then
  * reports the former as duplicates and appends the latter.
  *
+ * Seen ids are fields of one hash per site and window-long time bucket
+ * (`<prefix>:seen:<siteId>:<window>:<bucket>`), valued with the time their window ends; a
+ * bucket lives two windows. An id marked at t is found in its bucket or the next one until
+ * t + window, exactly (both buckets are read). One `HSET` and two `HMGET`s per call cost Redis a
+ * fraction of a key with its own TTL per event (`SET … EX` plus its propagation to the AOF).
+ * Times are the collector's clock (the batch's receive time).
+ *
  * Each partition's events arrive already joined (`ev₁,ev₂,…` as JSON, and `ts₁,ts₂,…`): with no
  * duplicate among them, the usual case, the entry is the head plus those two strings. With
  * duplicates, the events are cut out by their byte lengths and the new ones joined again, so
  * the answer still takes one round trip and no JSON library runs in Lua (cjson would rewrite
  * numbers).
  *
- * KEYS: stream₁ … streamₚ, then the seen keys of partition 1's events, of partition 2's, ….
- * ARGV: window seconds, max length, head (`{"v":2,…,"events":[`), then per partition: its
- * number of events, the joined events, the joined server times, the events' byte lengths
- * (`l₁,l₂,…`).
+ * KEYS: stream₁ … streamₚ, current seen bucket, previous seen bucket.
+ * ARGV: window ms (0 = no dedupe), max length, now ms, head (`{"v":2,…,"events":[`), then per
+ * partition: its events' ids (`id₁,id₂,…`), the joined events, the joined server times, the
+ * events' byte lengths (`l₁,l₂,…`).
  * Returns one 1 (appended) or 0 (duplicate) per event, partition by partition.
  */
 const appendScript = redisScript(`
 local window = tonumber(ARGV[1])
 local maxlen = tonumber(ARGV[2])
-local head = ARGV[3]
-local p = (#ARGV - 3) / 4
-local out = {}
-local claimed = {}
-local k = p
+local now = tonumber(ARGV[3])
+local head = ARGV[4]
+local p = #KEYS - 2
+local current, previous = KEYS[p + 1], KEYS[p + 2]
 local function split(text)
   local list = {}
   for item in string.gmatch(text, '[^,]+') do list[#list + 1] = item end
   return list
 end
+local ids, all = {}, {}
 for part = 1, p do
-  local at = 3 + 4 * (part - 1)
-  local n = tonumber(ARGV[at + 1])
-  local events, times = ARGV[at + 2], ARGV[at + 3]
+  ids[part] = split(ARGV[1 + 4 * part])
+  for _, id in ipairs(ids[part]) do all[#all + 1] = id end
+end
+local inCurrent, inPrevious = {}, {}
+if window > 0 then
+  inCurrent = redis.call('HMGET', current, unpack(all))
+  inPrevious = redis.call('HMGET', previous, unpack(all))
+end
+local out = {}
+local claimed = {}
+local k = 0
+local until_ = now + window
+for part = 1, p do
+  local at = 1 + 4 * part
+  local list = ids[part]
+  local n = #list
+  local events, times = ARGV[at + 1], ARGV[at + 2]
   local fresh, marks = {}, {}
   for i = 1, n do
-    local seen = KEYS[k + i]
-    if window > 0 and (claimed[seen] or redis.call('EXISTS', seen) == 1) then
+    local id = list[i]
+    local seenUntil = math.max(tonumber(inCurrent[k + i]) or 0, tonumber(inPrevious[k + i]) or 0)
+    if window > 0 and (claimed[id] or seenUntil > now) then
       out[#out + 1] = 0
     else
-      claimed[seen] = true
+      claimed[id] = true
       fresh[#fresh + 1] = i
-      marks[#marks + 1] = seen
+      marks[#marks + 1] = id
+      marks[#marks + 1] = until_
       out[#out + 1] = 1
     end
   end
   if #fresh > 0 then
     if #fresh < n then
-      local lens, ts = split(ARGV[at + 4]), split(times)
+      local lens, ts = split(ARGV[at + 3]), split(times)
       local starts, pos = {}, 1
       for i = 1, n do
         starts[i] = pos
@@ -88,7 +111,8 @@ for part = 1, p do
       redis.call('XADD', KEYS[part], '*', '${STREAM_FIELD}', body)
     end
     if window > 0 then
-      for _, seen in ipairs(marks) do redis.call('SET', seen, '1', 'EX', window) end
+      redis.call('HSET', current, unpack(marks))
+      redis.call('PEXPIRE', current, 2 * window + 1000, 'NX')
     end
   end
   k = k + n
@@ -124,14 +148,14 @@ export interface AppendResult {
 /**
  * Appends the events of a batch to the event streams, one entry per partition
  * (`keys.eventStream(keys.partitionOf(visitorId))`, so one visitor's events stay ordered),
- * dropping ids seen within the dedupe window under `<prefix>:seen:<siteId>:<eventId>`. One script
- * call per batch; the calls of concurrent requests go to Redis in one pipeline. Throws when Redis fails; then nothing after the failure point was marked
- * seen, so the whole batch may be retried.
+ * dropping ids seen within the dedupe window (see the script above). One script call per batch;
+ * the calls of concurrent requests go to Redis in one pipeline. Throws when Redis fails; then
+ * nothing after the failure point was marked seen, so the whole batch may be retried.
  *
  * Not for Redis Cluster: the script touches keys in several hash slots.
  */
 export function createAppender(redis: Redis, keys: RedisKeys, options: AppenderOptions) {
-  const window = options.dedupeWindowSeconds;
+  const windowMs = options.dedupeWindowSeconds * 1000;
   const maxLength = options.maxLength;
   // Concurrent requests share round trips and socket writes (see `batched`).
   const script = appendScript.batched(redis);
@@ -164,15 +188,27 @@ export function createAppender(redis: Redis, keys: RedisKeys, options: AppenderO
         group!.indexes.push(i);
       }
       const scriptKeys: string[] = groups.map((g) => g.stream);
-      const args: (string | number | Buffer)[] = [window, maxLength, `${head.slice(0, -1)},"events":[`];
+      // The request's receive time is the dedupe clock (one reading per batch, testable).
+      const now = input.receivedAt;
+      const bucket = windowMs > 0 ? Math.floor(now / windowMs) : 0;
+      const seen = (b: number) =>
+        keys.key('seen', input.siteId, String(options.dedupeWindowSeconds), String(b));
+      scriptKeys.push(seen(bucket), seen(bucket - 1));
+      const args: (string | number | Buffer)[] = [
+        windowMs,
+        maxLength,
+        now,
+        `${head.slice(0, -1)},"events":[`,
+      ];
       const order: number[] = [];
       for (const g of groups) {
+        const ids: string[] = new Array(g.indexes.length);
         const json: string[] = new Array(g.indexes.length);
         const times: number[] = new Array(g.indexes.length);
         const lengths: number[] = new Array(g.indexes.length);
         g.indexes.forEach((index, j) => {
           const event = events[index]!;
-          scriptKeys.push(keys.key('seen', input.siteId, event.id));
+          ids[j] = event.id;
           json[j] = JSON.stringify(event);
           times[j] = serverTs[index]!;
           lengths[j] = Buffer.byteLength(json[j]!);
@@ -180,7 +216,7 @@ export function createAppender(redis: Redis, keys: RedisKeys, options: AppenderO
         });
         // A Buffer goes to the socket as it is; a long string (often two-byte: any non-Latin-1
         // character in a title) would be flattened and re-encoded by ioredis on every write.
-        args.push(g.indexes.length, Buffer.from(json.join(',')), times.join(','), lengths.join(','));
+        args.push(ids.join(','), Buffer.from(json.join(',')), times.join(','), lengths.join(','));
       }
       const reply = await script.run(scriptKeys, args);
       if (!Array.isArray(reply) || reply.length !== events.length) {

@@ -178,10 +178,12 @@ export function streamWriter(options: StreamWriterOptions): StreamWriter {
     });
   };
 
-  // Events per stream entry, learnt from what was read: a version 2 entry holds a whole batch
-  // (usually ~10 events), a version 1 entry one event. Reads ask for about as many entries as
-  // fill the current batch.
-  let eventsPerEntry = 1;
+  // Events per stream entry, learnt from what was read: a version 2 entry holds a whole snippet
+  // batch (about 10 events), a version 1 entry one event. Reads ask for about as many entries as
+  // fill the current batch, so inserts keep their size and the next batch is read and mapped
+  // while the previous insert runs. Starting from 10 keeps the first read of a backlog of v2
+  // entries from swallowing ten batches at once (with v1 entries it merely reads less).
+  let eventsPerEntry = 10;
 
   const accept = async (messages: StreamMessage[]) => {
     const bad: StreamMessage[] = [];
@@ -207,7 +209,7 @@ export function streamWriter(options: StreamWriterOptions): StreamWriter {
       events += rows.length;
     }
     const good = messages.length - bad.length;
-    if (good > 0) eventsPerEntry = Math.max(1, 0.8 * eventsPerEntry + (0.2 * events) / good);
+    if (good > 0) eventsPerEntry = Math.max(1, 0.5 * eventsPerEntry + (0.5 * events) / good);
     if (bad.length > 0) {
       stats.malformed += bad.length;
       log.warn(

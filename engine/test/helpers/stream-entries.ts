@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { StreamEntry, TrackedEvent } from '@floorwalker/protocol';
+import type { StreamBatchEntry, StreamEntry, TrackedEvent } from '@floorwalker/protocol';
 import type { Redis, RedisKeys } from '@floorwalker/store';
 
 type EventInput = Partial<TrackedEvent> & Pick<TrackedEvent, 'type'> & Record<string, unknown>;
@@ -35,16 +35,49 @@ export function entry(
   };
 }
 
-/** Appends entries to the partition stream of their visitor, as the collector does. */
+/**
+ * Appends entries to the partition stream of their visitor, as the collector does: by default
+ * as version 2 entries, consecutive entries of one visitor with the same receive time and
+ * enrichment (one snippet batch) sharing one stream entry; `version: 1` writes one entry per event
+ * (what older collectors wrote). Returns the stream ids.
+ */
 export async function append(
   redis: Redis,
   keys: RedisKeys,
   entries: readonly StreamEntry[],
+  options: { version?: 1 | 2 } = {},
 ): Promise<string[]> {
-  const pipeline = redis.pipeline();
-  for (const e of entries) {
-    pipeline.xadd(keys.eventStream(keys.partitionOf(e.event.visitorId)), '*', 'e', JSON.stringify(e));
+  const bodies: { visitorId: string; body: string }[] = [];
+  if (options.version === 1) {
+    for (const e of entries) bodies.push({ visitorId: e.event.visitorId, body: JSON.stringify(e) });
+  } else {
+    let batch: StreamBatchEntry | undefined;
+    for (const e of entries) {
+      const same =
+        batch &&
+        batch.siteId === e.siteId &&
+        batch.events[0]?.visitorId === e.event.visitorId &&
+        batch.receivedAt === e.receivedAt &&
+        JSON.stringify(batch.enrichment) === JSON.stringify(e.enrichment);
+      if (batch && same) {
+        batch.events.push(e.event);
+        batch.serverTs.push(e.serverTs);
+        continue;
+      }
+      if (batch) bodies.push({ visitorId: batch.events[0]!.visitorId, body: JSON.stringify(batch) });
+      batch = {
+        v: 2,
+        siteId: e.siteId,
+        receivedAt: e.receivedAt,
+        enrichment: e.enrichment,
+        events: [e.event],
+        serverTs: [e.serverTs],
+      };
+    }
+    if (batch) bodies.push({ visitorId: batch.events[0]!.visitorId, body: JSON.stringify(batch) });
   }
+  const pipeline = redis.pipeline();
+  for (const b of bodies) pipeline.xadd(keys.eventStream(keys.partitionOf(b.visitorId)), '*', 'e', b.body);
   const results = (await pipeline.exec()) ?? [];
   return results.map(([error, id]) => {
     if (error) throw error;

@@ -90,7 +90,7 @@ describe.each(engines)('stream writer on %s ClickHouse', (kind) => {
         { siteId, serverTs: t + 50 + v },
       ),
     ]);
-    await append(r.redis, r.keys, entries);
+    await append(r.redis, r.keys, entries, { version: 1 });
     // Not valid JSON, valid JSON of the wrong shape, and an entry without field `e`.
     await r.redis.xadd(r.keys.eventStream(0), '*', 'e', '{nope');
     await r.redis.xadd(
@@ -159,6 +159,59 @@ describe.each(engines)('stream writer on %s ClickHouse', (kind) => {
     expect(purchase).toMatchObject({ value: 59.9, order_id: 'order-0' });
     expect(custom).toMatchObject({ name: 'newsletter_signup' });
     expect(JSON.parse(String(identify?.props))).toEqual({ email: 'a@b.example', plan: 'gold' });
+  });
+
+  it('writes every event of batch entries (version 2), next to version 1 entries, and skips malformed ones', async () => {
+    const siteId = `site_${randomUUID().slice(0, 8)}`;
+    const receivedAt = Date.UTC(2026, 4, 17, 11, 0, 0, 0);
+    const enrichment = { device: 'mobile', browser: 'Safari', os: 'iOS', country: 'FR', isBot: false };
+    const batchOf = (visitorId: string) =>
+      ['page_view', 'heartbeat', 'engagement'].map((type, i) =>
+        entry(
+          type === 'engagement'
+            ? { type, visitorId, engagedMs: 1000, scrollDepth: 30 }
+            : { type: type as 'page_view', visitorId },
+          { siteId, serverTs: receivedAt - 100 + i },
+        ),
+      );
+    const batches = ['visitor_v2aaaaaa', 'visitor_v2bbbbbb'].map((visitorId) =>
+      batchOf(visitorId).map((e) => ({ ...e, receivedAt, enrichment })),
+    );
+    const ids = await append(r.redis, r.keys, batches.flat());
+    expect(ids).toHaveLength(2); // one entry per batch
+    const v1 = entry({ type: 'page_leave', visitorId: 'visitor_v1cccccc' }, { siteId });
+    await append(r.redis, r.keys, [v1], { version: 1 });
+    const first = batches[0]![0]!;
+    const bad = { v: 2, siteId, receivedAt, enrichment, events: [first.event], serverTs: [] };
+    await r.redis.xadd(r.keys.eventStream(0), '*', 'e', JSON.stringify(bad));
+    await r.redis.xadd(r.keys.eventStream(1), '*', 'e', JSON.stringify({ ...bad, v: 3, serverTs: [1] }));
+
+    const w = writer('writer-v2');
+    await w.start();
+    try {
+      await waitFor(async () => (await countEvents(siteId)).n >= 7, 20_000, 'rows');
+      await waitFor(() => w.stats().malformed === 2, 5000, 'malformed count');
+      await waitFor(async () => (await pendingCount(r.redis, r.keys, 'writer')) === 0, 5000, 'acks');
+    } finally {
+      await w.stop();
+    }
+    expect(await countEvents(siteId)).toEqual({ n: 7, ids: 7 });
+    const rows = await db.ch.query<{
+      event_id: string;
+      ts_ms: number;
+      received_at: number;
+      device: string;
+    }>(sql`
+      SELECT event_id, ts_ms, toUnixTimestamp(received_at) AS received_at, device
+      FROM ${db.ch.table('events')} WHERE site_id = ${siteId} AND visitor_id = 'visitor_v2aaaaaa' ORDER BY ts_ms`);
+    expect(rows).toEqual(
+      batches[0]!.map((e) => ({
+        event_id: e.event.id,
+        ts_ms: e.serverTs,
+        received_at: receivedAt / 1000,
+        device: 'mobile',
+      })),
+    );
   });
 
   it('counts an event appended twice (a collector retry) once with FINAL and uniqExact', async () => {

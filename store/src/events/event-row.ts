@@ -65,9 +65,9 @@ const NO_UTM: Readonly<Utm> = Object.freeze({ source: '', medium: '', campaign: 
 /** `scheme://authority` followed by path and query: what a browser's `location.href` looks like. */
 const ABSOLUTE_URL = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*([^?#]*)(?:\?([^#]*))?/i;
 
-function utmOf(query: string): Utm {
+function utmOf(query: string): Readonly<Utm> {
   // Most page URLs carry no campaign: skip building URLSearchParams for them (hot path of the writer).
-  if (!query.includes('utm_')) return { ...NO_UTM };
+  if (!query.includes('utm_')) return NO_UTM;
   const q = new URLSearchParams(query);
   return {
     source: q.get('utm_source') ?? '',
@@ -84,6 +84,12 @@ function utmOf(query: string): Utm {
  * else (relative, backslashes) goes through `new URL` against a dummy base.
  */
 export function parsePageUrl(url: string): { path: string; utm: Utm } {
+  const { path, utm } = splitPageUrl(url);
+  return { path, utm: { ...utm } };
+}
+
+/** {@link parsePageUrl} without the copy: `utm` may be a shared frozen object. */
+function splitPageUrl(url: string): { path: string; utm: Readonly<Utm> } {
   // Backslashes count as slashes in http(s) URLs: leave those to the WHATWG parser.
   const m = url.includes('\\') ? null : ABSOLUTE_URL.exec(url);
   if (m) return { path: m[1] || '/', utm: utmOf(m[2] ?? '') };
@@ -91,8 +97,20 @@ export function parsePageUrl(url: string): { path: string; utm: Utm } {
     const parsed = new URL(url, 'http://invalid.local');
     return { path: parsed.pathname, utm: utmOf(parsed.search.slice(1)) };
   } catch {
-    return { path: url.split(/[?#]/, 1)[0] ?? '', utm: { ...NO_UTM } };
+    return { path: url.split(/[?#]/, 1)[0] ?? '', utm: NO_UTM };
   }
+}
+
+const DAY_MS = 86_400_000;
+// Rows of one insert mostly fall on one day: remember the last day's `YYYY-MM-DD`.
+let lastDay = { start: 0, end: 0, text: '1970-01-01' };
+
+/** `YYYY-MM-DD` (UTC) of an epoch ms. */
+function dayOf(ms: number): string {
+  if (ms >= lastDay.start && ms < lastDay.end) return lastDay.text;
+  const start = ms - (ms % DAY_MS);
+  lastDay = { start, end: start + DAY_MS, text: new Date(start).toISOString().slice(0, 10) };
+  return lastDay.text;
 }
 
 function clampMs(ms: number): number {
@@ -113,7 +131,7 @@ function text(value: string | undefined): string {
 export function toEventRow(entry: StreamEntry): EventRow {
   const e = entry.event;
   const tsMs = clampMs(entry.serverTs);
-  const { path, utm } = parsePageUrl(e.url);
+  const { path, utm } = splitPageUrl(e.url);
   let props: Record<string, unknown> | undefined;
   let value = 0;
   let currency = '';
@@ -145,7 +163,7 @@ export function toEventRow(entry: StreamEntry): EventRow {
   }
   return {
     site_id: text(entry.siteId),
-    day: new Date(tsMs).toISOString().slice(0, 10),
+    day: dayOf(tsMs),
     ts: Math.floor(tsMs / 1000),
     ts_ms: tsMs,
     received_at: Math.floor(clampMs(entry.receivedAt) / 1000),
