@@ -12,7 +12,7 @@ export interface EnricherOptions {
   geoip?: boolean;
   /** Lower-case header holding the country set by a trusted proxy; wins over GeoIP. Default unset. */
   countryHeader?: string;
-  /** Distinct user agents whose parse result is kept. Default 2000. */
+  /** Distinct user agents whose parse result is kept (and five times as many client addresses' countries). Default 2000. */
   cacheSize?: number;
 }
 
@@ -50,7 +50,22 @@ export function createEnricher(options: EnricherOptions = {}) {
   // Parsing costs ~0.1 ms; a shop's traffic repeats a few hundred user agents, so an LRU keeps
   // the hot ones (Map iteration order is insertion order: re-inserting marks as recent).
   const cache = new Map<string, DeviceFields>();
+  // A visitor sends many batches from one address: remember recent lookups (same LRU scheme).
+  const countries = new Map<string, string>();
   if (geoip) loadGeoDatabase();
+
+  function countryOf(ip: string): string {
+    const hit = countries.get(ip);
+    if (hit !== undefined) {
+      countries.delete(ip);
+      countries.set(ip, hit);
+      return hit;
+    }
+    const country = countryOfIp(ip);
+    countries.set(ip, country);
+    if (countries.size > cacheSize * 5) countries.delete(countries.keys().next().value as string);
+    return country;
+  }
 
   function device(userAgent: string): DeviceFields {
     const hit = cache.get(userAgent);
@@ -74,7 +89,7 @@ export function createEnricher(options: EnricherOptions = {}) {
       const fromHeader = options.countryHeader
         ? countryOfHeader(input.headers[options.countryHeader] as string | string[] | undefined)
         : '';
-      const country = fromHeader || (geoip ? countryOfIp(input.ip) : '');
+      const country = fromHeader || (geoip ? countryOf(input.ip) : '');
       return { ...device(input.userAgent ?? ''), country };
     },
   };

@@ -2,6 +2,7 @@ import {
   type BatchEnvelope,
   batchEnvelope,
   issuesOf,
+  LIMITS,
   type TrackedEvent,
   trackedEvent,
 } from '@floorwalker/protocol';
@@ -11,8 +12,29 @@ import { isCertainlyValidEvent } from './fast-event-check.ts';
 /** At most this many issues are reported per rejected event, to bound the response. */
 const MAX_ISSUES_PER_EVENT = 20;
 
+const SITE_KEY = /^[A-Za-z0-9_-]+$/;
+
 /** Validates the envelope; throws `FW_INGEST_BAD_BATCH` with the zod issue paths. */
 export function parseEnvelope(payload: unknown): BatchEnvelope {
+  // The everyday envelope, checked by hand exactly as `batchEnvelope` does (held to it by
+  // test/ingest/parse-batch.test.ts); anything else goes through the schema and its issues.
+  if (typeof payload === 'object' && payload !== null) {
+    const { site, sentAt, events } = payload as Record<string, unknown>;
+    if (
+      typeof site === 'string' &&
+      site.length >= 1 &&
+      site.length <= 64 &&
+      SITE_KEY.test(site) &&
+      typeof sentAt === 'number' &&
+      Number.isSafeInteger(sentAt) &&
+      sentAt >= 0 &&
+      sentAt <= 8_640_000_000_000 &&
+      Array.isArray(events) &&
+      events.length >= 1 &&
+      events.length <= LIMITS.maxEventsPerBatch
+    )
+      return { site, sentAt, events };
+  }
   const result = batchEnvelope.safeParse(payload);
   if (!result.success) {
     throw new CollectorError('FW_INGEST_BAD_BATCH', { issues: issuesOf(result.error).slice(0, 50) });

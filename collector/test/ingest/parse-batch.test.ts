@@ -1,3 +1,4 @@
+import { batchEnvelope } from '@floorwalker/protocol';
 import { describe, expect, it } from 'vitest';
 import { CollectorError } from '../../src/errors.ts';
 import { decodeBody } from '../../src/ingest/decode-body.ts';
@@ -43,6 +44,33 @@ describe('parseEnvelope', () => {
         ['sentAt'],
         ['events'],
       ]);
+    }
+  });
+
+  it('accepts exactly the envelopes the schema accepts', () => {
+    const good = { site: 'site_1', sentAt: 1_760_000_000_000, events: [{}] };
+    const variants: unknown[] = [
+      good,
+      { ...good, extra: true },
+      null,
+      [],
+      'batch',
+      ...[
+        ['site', ['', 's'.repeat(64), 's'.repeat(65), 'bad site', 'ü', 42, null]] as const,
+        ['sentAt', [0, -1, 1.5, 8_640_000_000_000, 8_640_000_000_001, '1', null, 2 ** 53]] as const,
+        ['events', [[], Array(100).fill({}), Array(101).fill({}), {}, 'x', null]] as const,
+      ].flatMap(([key, values]) => [
+        Object.fromEntries(Object.entries(good).filter(([k]) => k !== key)),
+        ...values.map((value) => ({ ...good, [key]: value })),
+      ]),
+    ];
+    for (const payload of variants) {
+      const expected = batchEnvelope.safeParse(payload);
+      const code = codeOf(() => parseEnvelope(payload));
+      expect(code, JSON.stringify(payload)?.slice(0, 80)).toBe(
+        expected.success ? undefined : 'FW_INGEST_BAD_BATCH',
+      );
+      if (expected.success) expect(parseEnvelope(payload)).toEqual(expected.data);
     }
   });
 
