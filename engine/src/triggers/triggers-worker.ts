@@ -53,8 +53,14 @@ export interface TriggersWorkerOptions {
   pacingRetryMs?: number;
   /** Time checks further ahead are left to the next state change. Default 6 h. */
   horizonMs?: number;
-  /** Checks processed at once by this engine. Default 64. */
+  /** Checks processed at once by this engine (over all its check workers). Default 64. */
   checkConcurrency?: number;
+  /**
+   * BullMQ workers on the check queue in this engine. One worker fetches one job per Redis
+   * round trip, in sequence, so with a busy event loop a single worker falls behind a burst of
+   * due checks however high its concurrency; several fetch in parallel. Default 8.
+   */
+  checkWorkers?: number;
   /** BullMQ job lock; a job of a dead engine is retried after about this long. Default 30000. */
   jobLockMs?: number;
   /** How often BullMQ looks for jobs of dead workers. Default 15000. */
@@ -161,7 +167,16 @@ export function triggersWorker(options: TriggersWorkerOptions): TriggersWorker {
     now,
   });
   const decisions = triggerDecisions(options.ch);
-  const stats = { malformed: 0, busy: 0, signals: 0, expired: 0, manual: 0, recovered: 0, recorded: 0 };
+  const stats = {
+    malformed: 0,
+    skippedIdle: 0,
+    busy: 0,
+    signals: 0,
+    expired: 0,
+    manual: 0,
+    recovered: 0,
+    recorded: 0,
+  };
 
   /** A visitor busy in another evaluation: look again shortly instead of failing the batch. */
   const evaluateOrDefer = async (siteId: string, visitorId: string) => {
@@ -207,8 +222,19 @@ export function triggersWorker(options: TriggersWorkerOptions): TriggersWorker {
           stats.malformed++;
           continue;
         }
-        if (change.type !== 'update') continue;
-        const { siteId, visitorId } = change.state;
+        if (change.type === 'left') {
+          changed.delete(`${change.siteId}|${change.visitorId}`);
+          continue;
+        }
+        const { siteId, visitorId, presence, status } = change.state;
+        // Gone, chatting or already invited as of their latest change: the evaluation would skip
+        // them after a lock and a read, so skip it here (the stream is ordered; whatever changes
+        // that is a later change, evaluated then). Spares the checks' Redis time at scale.
+        if (presence === 'left' || status === 'chatting' || status === 'invited') {
+          changed.delete(`${siteId}|${visitorId}`);
+          stats.skippedIdle++;
+          continue;
+        }
         changed.set(`${siteId}|${visitorId}`, { siteId, visitorId });
       }
       await inParallel([...changed.values()], PARALLEL, (v) => evaluateOrDefer(v.siteId, v.visitorId));
@@ -277,7 +303,7 @@ export function triggersWorker(options: TriggersWorkerOptions): TriggersWorker {
     logger: log,
   });
 
-  let checkWorker: Worker<TriggerJobData> | undefined;
+  let checkWorkerList: Worker<TriggerJobData>[] = [];
   let manualWorker: Worker | undefined;
 
   const processCheck = async (job: Job<TriggerJobData>) => {
@@ -333,7 +359,7 @@ export function triggersWorker(options: TriggersWorkerOptions): TriggersWorker {
   const shutdown = async (force: boolean) => {
     stopped = true;
     if (sweepTimer) clearTimeout(sweepTimer);
-    await Promise.all([checkWorker?.close(force), manualWorker?.close(force)]);
+    await Promise.all([...checkWorkerList.map((w) => w.close(force)), manualWorker?.close(force)]);
     await Promise.all([changes.stop(), signals.stop(), recorder.stop(), trim.stop()]);
     if (!force) await sweeping;
     await checks.close();
@@ -354,10 +380,16 @@ export function triggersWorker(options: TriggersWorkerOptions): TriggersWorker {
         lockDuration: options.jobLockMs ?? 30_000,
         stalledInterval: options.stalledIntervalMs ?? 15_000,
       };
-      checkWorker = new Worker<TriggerJobData>(QUEUES.triggerChecks, processCheck, {
-        ...workerOptions,
-        concurrency: options.checkConcurrency ?? 64,
-      });
+      const workerCount = Math.max(1, options.checkWorkers ?? 8);
+      const perWorker = Math.max(1, Math.ceil((options.checkConcurrency ?? 64) / workerCount));
+      checkWorkerList = Array.from(
+        { length: workerCount },
+        () =>
+          new Worker<TriggerJobData>(QUEUES.triggerChecks, processCheck, {
+            ...workerOptions,
+            concurrency: perWorker,
+          }),
+      );
       manualWorker = new Worker(
         QUEUES.invitations,
         async (job: Job) => {
@@ -370,10 +402,10 @@ export function triggersWorker(options: TriggersWorkerOptions): TriggersWorker {
         },
         { ...workerOptions, concurrency: 8 },
       );
-      for (const w of [checkWorker, manualWorker]) {
+      for (const w of [...checkWorkerList, manualWorker]) {
         w.on('error', (error) => log.warn({ err: error.message }, 'triggers: queue worker error'));
       }
-      await Promise.all([checkWorker.waitUntilReady(), manualWorker.waitUntilReady()]);
+      await Promise.all([...checkWorkerList.map((w) => w.waitUntilReady()), manualWorker.waitUntilReady()]);
       await Promise.all([changes.start(), signals.start(), recorder.start(), trim.start()]);
       scheduleSweep();
     },
