@@ -44,6 +44,12 @@ export interface CheckQueueOptions {
   attempts?: number;
   /** Clock, epoch ms. Default `Date.now`. */
   now?: () => number;
+  /**
+   * Runs checks due within `horizonMs` on an in-process timer as well, at their exact due time.
+   * The BullMQ job stays the durable copy: `fire` removes it after a successful check, and if
+   * this process dies first, the job runs the same (idempotent) check on any engine.
+   */
+  localTimers?: { horizonMs: number; fire: (data: CheckJobData, jobId: string) => Promise<void> };
 }
 
 const REMEMBER = 20_000;
@@ -65,7 +71,26 @@ export function checkQueue(options: CheckQueueOptions) {
     },
   });
   const recent = new Map<string, number>();
-  const stats = { scheduled: 0, skipped: 0 };
+  const timers = new Map<string, NodeJS.Timeout>();
+  const stats = { scheduled: 0, skipped: 0, localFired: 0 };
+  let closed = false;
+
+  const armLocalTimer = (jobId: string, data: CheckJobData) => {
+    const local = options.localTimers;
+    const delay = data.dueAt - now();
+    if (!local || closed || delay > local.horizonMs || timers.has(jobId)) return;
+    const timer = setTimeout(
+      () => {
+        timers.delete(jobId);
+        if (closed) return;
+        stats.localFired++;
+        void local.fire(data, jobId).catch(() => undefined);
+      },
+      Math.max(0, delay),
+    );
+    timer.unref();
+    timers.set(jobId, timer);
+  };
 
   const remember = (jobId: string, dueAt: number) => {
     if (recent.size >= REMEMBER) {
@@ -87,6 +112,7 @@ export function checkQueue(options: CheckQueueOptions) {
       }
       await queue.add('check', { kind: 'check', ...data }, { jobId, delay: Math.max(0, data.dueAt - now()) });
       remember(jobId, data.dueAt);
+      armLocalTimer(jobId, { kind: 'check', ...data });
       stats.scheduled++;
     },
     /** Schedules the expiry of an invitation. */
@@ -99,6 +125,9 @@ export function checkQueue(options: CheckQueueOptions) {
     },
     stats: () => ({ ...stats }),
     async close(): Promise<void> {
+      closed = true;
+      for (const timer of timers.values()) clearTimeout(timer);
+      timers.clear();
       await queue.close();
     },
   };

@@ -127,7 +127,27 @@ export function triggersWorker(options: TriggersWorkerOptions): TriggersWorker {
   const subscriber = connectRedis(options.redisUrl, { name: `fw-triggers-sub-${options.consumer}` });
   const store = invitationStore(options.redis, k);
   const agentsAvailability = availability(options.redis, options.keys);
-  const checks = checkQueue({ connection: bull, keys: options.keys, now });
+  // Near-due checks also run on an in-process timer, so an invitation is not late by BullMQ's
+  // delayed-job pickup; the BullMQ job is the durable fallback (removed once the local check ran).
+  const checks = checkQueue({
+    connection: bull,
+    keys: options.keys,
+    now,
+    localTimers: {
+      horizonMs: 10 * 60_000,
+      fire: async (data, jobId) => {
+        try {
+          await evaluator.evaluate(data.siteId, data.visitorId, {
+            pageViewId: data.pageViewId,
+            dueAt: data.dueAt,
+          });
+        } catch {
+          return; // busy or failing: the BullMQ job runs it instead
+        }
+        await checks.queue.remove(jobId).catch(() => undefined);
+      },
+    },
+  });
   const visitors = new Emitter<VisitorServerToClientEvents>(options.redis, {
     key: options.keys.socketChannel,
   }).of('/visitor');
