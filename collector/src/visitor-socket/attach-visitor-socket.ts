@@ -275,6 +275,9 @@ export function attachVisitorSocket(options: VisitorSocketOptions): VisitorSocke
       closing ??= (async () => {
         namespace.local.disconnectSockets(true);
         await Promise.allSettled([...pending]);
+        // Let the adapter's subscriptions finish first: disconnecting the subscriber while they are
+        // queued rejects them inside the adapter, where nothing handles the rejection.
+        await Promise.race([ready, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
         await Promise.allSettled([io.sockets, namespace].map(async (nsp) => nsp.adapter.close()));
         io.engine.close();
         if (subscriber.status === 'ready') await subscriber.quit().catch(() => subscriber.disconnect());
