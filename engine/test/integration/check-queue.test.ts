@@ -50,7 +50,10 @@ describe('trigger check queue', () => {
     await checks.scheduleCheck(far);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(fired).toBe(0);
-    expect(await checks.queue.getJob(checkJobId(far))).toBeDefined();
+    expect((await checks.queue.getJob(checkJobId(far)))?.data).toMatchObject({
+      kind: 'check',
+      visitorId: 'v2',
+    });
     await checks.scheduleCheck({
       siteId: 's',
       visitorId: 'v3',
