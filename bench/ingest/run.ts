@@ -22,7 +22,7 @@
  * target is printed, and fails the run only with `--strict`.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,6 +44,7 @@ import {
 import { buildCollector, loadCollectorConfig } from '../../collector/src/index.ts';
 import { loadEngineConfig, silentLogger, startEngine } from '../../engine/src/index.ts';
 import { startRedisServer } from '../../scripts/lib/redis-server.ts';
+import { processCpuMs } from '../lib/process-cpu.ts';
 import { buildBareIngest } from './bare-server.ts';
 import type { LoadResult, LoadSpec } from './load-process.ts';
 import { ascending, percentile } from './percentile.ts';
@@ -119,18 +120,6 @@ function runLoad(spec: LoadSpec): Promise<LoadResult> {
       else resolve(JSON.parse(line) as LoadResult);
     });
   });
-}
-
-/** CPU time (user + system) of another process, ms, from /proc (Linux); NaN elsewhere. */
-function processCpuMs(pid: number | undefined): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // utime and stime are fields 14 and 15 of stat(5), in clock ticks (USER_HZ, 100 on Linux).
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-  } catch {
-    return Number.NaN;
-  }
 }
 
 const benchSite = (siteId: string): Site => ({

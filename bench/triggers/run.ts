@@ -5,16 +5,24 @@
  * the threshold → decision → socket.io Redis emitter → collector → tab. Latency is the time from
  * the threshold (page view time + threshold) to the invitation arriving in the tab.
  *
- *   npx tsx bench/triggers/run.ts [--visitors 1000,5000] [--threshold 3] [--ramp 10]
+ *   npx tsx bench/triggers/run.ts [--visitors 1000,5000] [--threshold 3] [--ramp 10] [--warmup 2000]
  *
  * Shoppers arrive evenly over `--ramp` seconds. As deployed, the engine (this process, embedded
  * ClickHouse), the collector and the shoppers (browsers) run in three processes on one Redis; all
  * share this machine's CPUs. The run checks that every shopper got exactly one invitation.
+ *
+ * A deployment's engine and collector run for days; their first seconds (JIT compilation, first
+ * script loads, first ClickHouse inserts) are not what a shopper meets. `--warmup N` first runs N
+ * shoppers over the same ramp and prints that run as `warmup` (0 skips it; its figures are the
+ * cold-start ones). Per run it also prints the p99 per second of the run (when the spikes were),
+ * CPU ms per shopper of each process (engine, collector, redis-server, shoppers: the figure a
+ * busy machine distorts least), and the event-loop delay of the engine and the shoppers.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type TriggerDraft, triggerDraft, type VisitorState } from '@floorwalker/protocol';
@@ -30,17 +38,20 @@ import {
 import { loadEngineConfig, silentLogger, startEngine } from '../../engine/src/index.ts';
 import { evaluateRule } from '../../engine/src/rules/index.ts';
 import { startRedisServer } from '../../scripts/lib/redis-server.ts';
+import { processCpuMs } from '../lib/process-cpu.ts';
 
 const { values } = parseArgs({
   options: {
     visitors: { type: 'string', default: '1000,5000' },
     threshold: { type: 'string', default: '3' },
     ramp: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '2000' },
   },
 });
 const scales = values.visitors.split(',').map(Number);
 const thresholdS = Number(values.threshold);
 const rampS = Number(values.ramp);
+const warmup = Number(values.warmup);
 
 const dir = mkdtempSync(join(tmpdir(), 'fw-bench-triggers-'));
 const redisServer = await startRedisServer({ dataDir: join(dir, 'redis'), appendOnly: false });
@@ -112,8 +123,10 @@ const rule: TriggerDraft = {
 const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
+let runs = 0;
 async function run(visitors: number) {
-  const siteId = `site_bench_${visitors}`;
+  // A site per run: the visitors of an earlier run are invited already.
+  const siteId = `site_bench_${++runs}_${visitors}`;
   await siteRegistry(redis, keys).publish({
     siteId,
     name: 'Bench shop',
@@ -150,6 +163,11 @@ async function run(visitors: number) {
   });
 
   const statsBefore = engine.stats().triggers ?? {};
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+  loopDelay.enable();
+  const cpu0 = process.cpuUsage();
+  const collectorCpu0 = processCpuMs(collector.process.pid);
+  const redisCpu0 = processCpuMs(redisServer.process()?.pid);
   const started = Date.now();
   const shoppers = child([
     here('./shoppers.ts'),
@@ -161,11 +179,39 @@ async function run(visitors: number) {
   ]);
   const out = (await shoppers.json) as {
     latencies: number[];
+    dueSeconds: number[];
     invited: number;
     duplicates: number;
     failures: number;
+    cpuMs: number;
+    loopDelayMs: { p99: number; max: number };
   };
   const seconds = (Date.now() - started) / 1000;
+  loopDelay.disable();
+  const cpu = process.cpuUsage(cpu0);
+  const perShopper = (ms: number) => Math.round((ms / visitors) * 100) / 100;
+  const cpuMsPerShopper = {
+    engine: perShopper((cpu.user + cpu.system) / 1000),
+    collector: perShopper(processCpuMs(collector.process.pid) - collectorCpu0),
+    redis: perShopper(processCpuMs(redisServer.process()?.pid) - redisCpu0),
+    shoppers: perShopper(out.cpuMs),
+  };
+  const bySecond = new Map<number, number[]>();
+  out.latencies.forEach((latency, i) => {
+    const second = out.dueSeconds[i] ?? -1;
+    bySecond.set(second, [...(bySecond.get(second) ?? []), latency]);
+  });
+  const p99BySecond = Object.fromEntries(
+    [...bySecond]
+      .sort((a, b) => a[0] - b[0])
+      .map(([second, list]) => [
+        second,
+        pct(
+          list.sort((a, b) => a - b),
+          99,
+        ),
+      ]),
+  );
   clearInterval(heartbeat);
   const statsAfter = engine.stats().triggers ?? {};
   const latencies = out.latencies.sort((a, b) => a - b);
@@ -183,6 +229,12 @@ async function run(visitors: number) {
       p95: pct(latencies, 95),
       p99: pct(latencies, 99),
       max: latencies.at(-1),
+    },
+    p99BySecond,
+    cpuMsPerShopper,
+    loopDelayMs: {
+      engine: { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
+      shoppers: out.loopDelayMs,
     },
     // Rule evaluations done by the engine during the run (state changes and timer checks).
     engineRuleEvaluations: delta('eval_ruleEvaluations'),
@@ -236,6 +288,7 @@ function evaluatorThroughput(): number {
 }
 
 try {
+  if (warmup > 0) console.log(JSON.stringify({ warmup: await run(warmup) }));
   const results = [];
   for (const visitors of scales) {
     const result = await run(visitors);

@@ -2,13 +2,16 @@
  * The simulated shoppers of the trigger benchmark, in a process of their own (they are browsers,
  * not part of the server). Each opens a socket.io-client tab on the collector's `/visitor`
  * namespace, then sends a checkout `page_view` to `POST /v1/events`; arrivals are spread evenly
- * over the ramp. Prints one JSON line: invitation latencies (ms after page view + threshold),
- * shoppers invited, duplicates and failures.
+ * over the ramp. Prints one JSON line: invitation latencies (ms after page view + threshold) with
+ * the second of the run each threshold fell in, shoppers invited, duplicates, failures, this
+ * process's CPU time and its event-loop delay (the shoppers' own delay is part of what they
+ * measure).
  *
  *   tsx bench/triggers/shoppers.ts <collectorUrl> <siteId> <visitors> <thresholdSeconds> <rampSeconds>
  */
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type {
   InvitationMessage,
   VisitorClientToServerEvents,
@@ -27,11 +30,14 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const sockets: Socket<VisitorServerToClientEvents, VisitorClientToServerEvents>[] = [];
 const latencies: number[] = [];
+/** Second of the run (from the first arrival) in which each latency's threshold fell. */
+const dueSeconds: number[] = [];
 const received = new Map<string, InvitationMessage[]>();
 let failures = 0;
 
 async function shopper(n: number): Promise<void> {
-  const id = `${visitors}x${n}`.padStart(12, '0');
+  // Unique per run: the site id carries the run number.
+  const id = `${siteId.replace('site_bench_', '')}x${n}`.padStart(12, '0');
   const visitorId = `v_${id}`;
   const sessionId = `s_${id}`;
   const pageViewId = `pv_${id}`;
@@ -51,7 +57,9 @@ async function shopper(n: number): Promise<void> {
   });
   const ts = Date.now();
   socket.on('invitation', (message) => {
-    latencies.push(Date.now() - (ts + thresholdS * 1000));
+    const dueAt = ts + thresholdS * 1000;
+    latencies.push(Date.now() - dueAt);
+    dueSeconds.push(Math.floor((dueAt - started) / 1000));
     const list = received.get(visitorId) ?? [];
     list.push(message);
     received.set(visitorId, list);
@@ -102,6 +110,12 @@ function post(body: string): Promise<number> {
   });
 }
 
+const cpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+loopDelay.enable();
 const started = Date.now();
 const arrivals: Promise<void>[] = [];
 for (let n = 0; n < visitors; n++) {
@@ -122,6 +136,9 @@ const duplicates = [...received.values()].filter((list) => list.length > 1).leng
 console.log(
   JSON.stringify({
     latencies,
+    dueSeconds,
+    cpuMs: Math.round(cpuMs()),
+    loopDelayMs: { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
     invited: received.size,
     duplicates,
     failures,

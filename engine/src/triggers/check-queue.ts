@@ -49,7 +49,17 @@ export interface CheckQueueOptions {
    * The BullMQ job stays the durable copy: `fire` removes it after a successful check, and if
    * this process dies first, the job runs the same (idempotent) check on any engine.
    */
-  localTimers?: { horizonMs: number; fire: (data: CheckJobData, jobId: string) => Promise<void> };
+  localTimers?: {
+    horizonMs: number;
+    fire: (data: CheckJobData, jobId: string) => Promise<void>;
+    /**
+     * The BullMQ copy of a locally timed check becomes due this much later than the check, ms.
+     * Without it both copies run at the same instant in every engine that armed the timer: twice
+     * the Redis work at the moment latency matters, and the loser waits on the visitor's lock.
+     * If the engine dies, the durable copy still runs, this much late. Default 1500.
+     */
+    graceMs?: number;
+  };
 }
 
 const REMEMBER = 20_000;
@@ -78,7 +88,7 @@ export function checkQueue(options: CheckQueueOptions) {
   const armLocalTimer = (jobId: string, data: CheckJobData) => {
     const local = options.localTimers;
     const delay = data.dueAt - now();
-    if (!local || closed || delay > local.horizonMs || timers.has(jobId)) return;
+    if (!local || closed || timers.has(jobId)) return;
     const timer = setTimeout(
       () => {
         timers.delete(jobId);
@@ -110,9 +120,13 @@ export function checkQueue(options: CheckQueueOptions) {
         stats.skipped++;
         return;
       }
-      await queue.add('check', { kind: 'check', ...data }, { jobId, delay: Math.max(0, data.dueAt - now()) });
+      const delay = Math.max(0, data.dueAt - now());
+      const local = options.localTimers;
+      const timed = local !== undefined && !closed && delay <= local.horizonMs;
+      const grace = timed ? (local.graceMs ?? 1500) : 0;
+      await queue.add('check', { kind: 'check', ...data }, { jobId, delay: delay + grace });
       remember(jobId, data.dueAt);
-      armLocalTimer(jobId, { kind: 'check', ...data });
+      if (timed) armLocalTimer(jobId, { kind: 'check', ...data });
       stats.scheduled++;
     },
     /** Schedules the expiry of an invitation. */

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { InvitationMessage, Trigger, VisitorState } from '@floorwalker/protocol';
 import {
   type Availability,
+  type Capacity,
   hasRoomForInvitation,
   type LiveVisitors,
   type TriggerDecision,
@@ -65,6 +66,8 @@ export interface EvaluatorOptions {
   horizonMs: number;
   now: () => number;
 }
+
+const EMPTY_CAPACITY: Capacity = { onlineAgents: 0, freeSlots: 0, openInvitations: 0, waitingChats: 0 };
 
 export function newInvitationId(): string {
   return `inv_${randomBytes(12).toString('base64url')}`;
@@ -142,16 +145,6 @@ export function visitorEvaluator(o: EvaluatorOptions) {
   ): Promise<{ outcome: Decided; fresh: boolean }> {
     const { trigger } = compiled;
     const claimKey = o.keys.claim(state.siteId, state.visitorId, trigger.id, state.currentPage.pageViewId);
-    const earlier = await o.store.claimed(claimKey);
-    if (earlier) {
-      if (earlier.stage === 'claimed') {
-        stats.resumed++;
-        await o.delivery.deliver(earlier);
-      }
-      return { outcome: earlier.record.outcome, fresh: false };
-    }
-
-    // Budget, cap and capacity in parallel: every round trip here is latency before the invitation.
     const team = trigger.availability.type === 'team' ? trigger.availability.teamId : undefined;
     const holdout = assignHoldout(
       state.visitorId,
@@ -159,7 +152,11 @@ export function visitorEvaluator(o: EvaluatorOptions) {
       o.holdoutSalt,
       trigger.controls.holdoutPercent,
     );
-    const [history, capacity] = await Promise.all([
+    // An earlier claim, the budget and cap, and capacity in one round trip: every round trip
+    // here is latency between the threshold and the invitation. The budget and capacity reads
+    // are wasted only when an earlier attempt already decided (a retry, rare).
+    const [earlier, history, capacity] = await Promise.all([
+      o.store.claimed(claimKey),
       o.store.contactHistory(
         state.siteId,
         state.visitorId,
@@ -170,6 +167,14 @@ export function visitorEvaluator(o: EvaluatorOptions) {
       ),
       holdout ? undefined : o.availability.capacity(state.siteId, team, now),
     ]);
+    if (earlier) {
+      if (earlier.stage === 'claimed') {
+        stats.resumed++;
+        await o.delivery.deliver(earlier);
+      }
+      return { outcome: earlier.record.outcome, fresh: false };
+    }
+
     const control = decideControls(trigger.controls, history, now);
     if (!control.ok) {
       const fresh = await suppress(state, trigger, control.reason, control.detail, now);
@@ -177,20 +182,20 @@ export function visitorEvaluator(o: EvaluatorOptions) {
       return { outcome: control.reason, fresh };
     }
 
-    let outcome: 'sent' | 'holdout' = 'holdout';
-    if (capacity) {
-      if (capacity.onlineAgents === 0 || !hasRoomForInvitation(capacity)) {
-        const who = team ? `team ${team}` : 'any agent';
-        const reason =
-          capacity.onlineAgents === 0
-            ? `no agent online (${who})`
-            : `no free chat slot (${who}): ${capacity.freeSlots} free, ${capacity.openInvitations} invitations open, ${capacity.waitingChats} chats waiting`;
-        const fresh = await suppress(state, trigger, 'suppressed_no_agent', reason, now);
-        await schedule(state, trigger.id, now + o.pacingRetryMs, now);
-        return { outcome: 'suppressed_no_agent', fresh };
-      }
-      outcome = 'sent';
+    const noRoom = async (seen: Capacity, takenMeanwhile: boolean) => {
+      const who = team ? `team ${team}` : 'any agent';
+      const reason =
+        seen.onlineAgents === 0
+          ? `no agent online (${who})`
+          : `no free chat slot (${who}): ${seen.freeSlots} free, ${seen.openInvitations} invitations open, ${seen.waitingChats} chats waiting${takenMeanwhile ? ', the last slot taken by another invitation meanwhile' : ''}`;
+      const fresh = await suppress(state, trigger, 'suppressed_no_agent', reason, now);
+      await schedule(state, trigger.id, now + o.pacingRetryMs, now);
+      return { outcome: 'suppressed_no_agent' as const, fresh };
+    };
+    if (capacity && (capacity.onlineAgents === 0 || !hasRoomForInvitation(capacity))) {
+      return noRoom(capacity, false);
     }
+    const outcome: 'sent' | 'holdout' = capacity ? 'sent' : 'holdout';
 
     const invitationId = newInvitationId();
     const sender = trigger.action.sender;
@@ -220,7 +225,7 @@ export function visitorEvaluator(o: EvaluatorOptions) {
       decidedAt: now,
       message,
     };
-    const { claimed, invitation } = await o.store.claim({
+    const claim = {
       claimKey,
       record,
       decision: invitationDecision(
@@ -231,30 +236,79 @@ export function visitorEvaluator(o: EvaluatorOptions) {
       ),
       chargeBudget: true,
       chargeCap: outcome === 'sent',
-    });
+    };
+    // A sent invitation takes its open-invitation slot atomically with the claim, so decisions
+    // racing for the last free slot (other visitors, other engines) cannot overshoot it.
+    const claimedNow = capacity
+      ? await o.store.claimPaced(claim, {
+          freeSlots: capacity.freeSlots,
+          keys: o.availability.pacingKeys(state.siteId),
+        })
+      : await o.store.claim(claim);
+    if (claimedNow === 'no_room') return noRoom(capacity ?? EMPTY_CAPACITY, true);
+    const { claimed, invitation } = claimedNow;
     if (!claimed) stats.resumed++;
     await o.delivery.deliver(invitation);
     if (claimed) stats[invitation.record.outcome]++;
     return { outcome: invitation.record.outcome, fresh: claimed };
   }
 
-  async function evaluateLocked(
+  /** Why a visitor is not evaluated at all in this state, if so. */
+  function skipReason(state: VisitorState | undefined, cause: EvaluationCause): VisitorEvaluation['skipped'] {
+    if (!state) return 'gone';
+    if (cause.pageViewId !== undefined && state.currentPage.pageViewId !== cause.pageViewId)
+      return 'navigated';
+    if (state.presence === 'left') return 'left';
+    if (state.status === 'chatting') return 'chatting';
+    // An invitation is up: nothing else is offered until it is answered or expires.
+    if (state.status === 'invited') return 'busy_with_invitation';
+    return undefined;
+  }
+
+  /**
+   * Without the lock: when no trigger matches now, and none would but for opening hours, all
+   * that an evaluation does is schedule time checks, which are idempotent by job id; the lock
+   * (two Redis commands) is only needed to decide. Most state changes (a new page view, a
+   * heartbeat) end here. Undefined when something matches: evaluate under the lock.
+   */
+  async function evaluateUnlocked(
     siteId: string,
     visitorId: string,
     cause: EvaluationCause,
+  ): Promise<VisitorEvaluation | undefined> {
+    const state = await o.live.get(siteId, visitorId);
+    const skipped = skipReason(state, cause);
+    if (skipped || !state) return { decisions: [], evaluated: 0, skipped };
+    const rules = await o.cache.get(siteId);
+    const now = o.now();
+    const ctx: EvaluationContext = { state, now, timezone: rules.timezone };
+    const checks: { triggerId: string; at: number | undefined }[] = [];
+    for (const compiled of rules.triggers) {
+      stats.ruleEvaluations++;
+      const evaluation = evaluateRule(compiled.trigger, ctx);
+      if (evaluation.matches) return undefined;
+      if (
+        compiled.withoutBusinessHours &&
+        evaluateRule({ conditions: compiled.withoutBusinessHours, controls: compiled.trigger.controls }, ctx)
+          .matches
+      ) {
+        return undefined;
+      }
+      checks.push({ triggerId: compiled.trigger.id, at: evaluation.nextCheckAt });
+    }
+    await Promise.all(checks.map((c) => schedule(state, c.triggerId, c.at, now)));
+    return { decisions: [], evaluated: checks.length };
+  }
+
+  async function evaluateLocked(
+    state: VisitorState | undefined,
+    cause: EvaluationCause,
   ): Promise<VisitorEvaluation> {
     const result: VisitorEvaluation = { decisions: [], evaluated: 0 };
-    const state = await o.live.get(siteId, visitorId);
-    if (!state) return { ...result, skipped: 'gone' };
-    if (cause.pageViewId !== undefined && state.currentPage.pageViewId !== cause.pageViewId) {
-      return { ...result, skipped: 'navigated' };
-    }
-    if (state.presence === 'left') return { ...result, skipped: 'left' };
-    if (state.status === 'chatting') return { ...result, skipped: 'chatting' };
-    // An invitation is up: nothing else is offered until it is answered or expires.
-    if (state.status === 'invited') return { ...result, skipped: 'busy_with_invitation' };
+    const skipped = skipReason(state, cause);
+    if (skipped || !state) return { ...result, skipped };
 
-    const rules = await o.cache.get(siteId);
+    const rules = await o.cache.get(state.siteId);
     const now = o.now();
     const ctx: EvaluationContext = { state, now, timezone: rules.timezone };
     for (const compiled of rules.triggers) {
@@ -284,7 +338,10 @@ export function visitorEvaluator(o: EvaluatorOptions) {
   }
 
   return {
-    /** Evaluates a visitor now (under their lock). */
+    /**
+     * Evaluates a visitor now. Decisions are taken under the visitor's lock against the state
+     * read under it; a state change that matches nothing is settled without the lock.
+     */
     async evaluate(
       siteId: string,
       visitorId: string,
@@ -295,7 +352,16 @@ export function visitorEvaluator(o: EvaluatorOptions) {
         if (early > 0 && early < 5000) await new Promise((resolve) => setTimeout(resolve, early));
       }
       stats.evaluations++;
-      return o.lock.withLock(o.keys.lock(siteId, visitorId), () => evaluateLocked(siteId, visitorId, cause));
+      // A timer fires because something is expected to match: straight to the lock.
+      if (cause.dueAt === undefined) {
+        const settled = await evaluateUnlocked(siteId, visitorId, cause);
+        if (settled) return settled;
+      }
+      return o.lock.withLock(
+        o.keys.lock(siteId, visitorId),
+        (state) => evaluateLocked(state, cause),
+        () => o.live.get(siteId, visitorId),
+      );
     },
     stats: () => ({ ...stats }),
   };

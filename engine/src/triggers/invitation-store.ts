@@ -52,10 +52,20 @@ export interface InvitationStoreOptions {
  * invitation id, so nothing counts twice), the decision goes to the outbox stream (recorded in
  * ClickHouse by the recorder, deduplicated by decision id) and the invitation joins the pending
  * set that the recovery sweep resumes if this process dies before delivering.
+ *
+ * A paced claim (ARGV[12] = the free chat slots seen, '' for none) also takes an open-invitation
+ * slot in the same step: it claims nothing and returns '' when the site's open invitations plus
+ * waiting chats already fill the free slots. Pacing is therefore exact across visitors and
+ * engines: two decisions at once never both take the last slot.
  */
 const CLAIM = `
 local existing = redis.call('GET', KEYS[1])
 if existing then return existing end
+if ARGV[12] ~= '' then
+  redis.call('ZREMRANGEBYSCORE', KEYS[8], 0, ARGV[5])
+  if redis.call('ZCARD', KEYS[8]) + redis.call('ZCARD', KEYS[9]) >= tonumber(ARGV[12]) then return '' end
+  redis.call('ZADD', KEYS[8], ARGV[13], ARGV[1])
+end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[4])
 redis.call('HSET', KEYS[2], 'record', ARGV[2], 'state', ARGV[3], 'stage', 'claimed')
 redis.call('PEXPIRE', KEYS[2], ARGV[4])
@@ -96,7 +106,7 @@ type ScriptedRedis = Redis & {
 function withScripts(redis: Redis): ScriptedRedis {
   const r = redis as ScriptedRedis;
   if (typeof r.fwTriggerClaim !== 'function') {
-    redis.defineCommand('fwTriggerClaim', { numberOfKeys: 7, lua: CLAIM });
+    redis.defineCommand('fwTriggerClaim', { numberOfKeys: 9, lua: CLAIM });
     redis.defineCommand('fwInvitationTransition', { numberOfKeys: 1, lua: TRANSITION });
   }
   return r;
@@ -113,6 +123,20 @@ export interface ClaimOptions {
   chargeBudget: boolean;
   /** Charge the trigger's frequency cap (only invitations actually sent do). */
   chargeCap: boolean;
+}
+
+/** Capacity-aware pacing of a claim: the slot is taken atomically with the claim. */
+export interface ClaimPacing {
+  /** Free chat slots of the online agents (of the trigger's team) at decision time. */
+  freeSlots: number;
+  /** The site's open-invitation and waiting-chat sets (`Availability.pacingKeys`). */
+  keys: { open: string; waiting: string };
+}
+
+/** A claim: the new invitation (`claimed`), or the earlier attempt's with the same ids. */
+export interface Claim {
+  claimed: boolean;
+  invitation: StoredInvitation;
 }
 
 /** Invitation claims, records, contact budgets and the decision outbox in Redis. */
@@ -132,39 +156,59 @@ export function invitationStore(redis: Redis, k: TriggerKeys, options: Invitatio
     };
   }
 
+  async function runClaim(o: ClaimOptions, pacing: ClaimPacing | undefined): Promise<Claim | 'no_room'> {
+    const { record } = o;
+    const winner = await r.fwTriggerClaim(
+      o.claimKey,
+      k.invitation(record.invitationId),
+      k.pending,
+      k.session(record.siteId, record.sessionId),
+      k.contacts(record.siteId, record.visitorId),
+      k.sends(record.siteId, record.triggerId),
+      k.outbox,
+      pacing?.keys.open ?? k.outbox,
+      pacing?.keys.waiting ?? k.outbox,
+      record.invitationId,
+      JSON.stringify(record),
+      record.outcome,
+      recordTtl,
+      record.decidedAt,
+      JSON.stringify(o.decision),
+      o.chargeBudget ? '1' : '0',
+      o.chargeCap ? '1' : '0',
+      contactsTtl,
+      record.decidedAt - capHorizon,
+      capHorizon,
+      pacing ? pacing.freeSlots : '',
+      record.message.expiresAt,
+    );
+    if (winner === '') return 'no_room';
+    if (winner === record.invitationId) {
+      return { claimed: true, invitation: { record, stage: 'claimed', state: record.outcome } };
+    }
+    const earlier = await load(winner);
+    if (!earlier) throw new Error(`claim ${o.claimKey} points at missing invitation ${winner}`);
+    return { claimed: false, invitation: earlier };
+  }
+
   return {
     /**
      * Claims a decision. Returns the stored invitation: the new one when this call claimed, or
      * the earlier attempt's (same ids, maybe not delivered yet) when one exists.
      */
-    async claim(o: ClaimOptions): Promise<{ claimed: boolean; invitation: StoredInvitation }> {
-      const { record } = o;
-      const winner = await r.fwTriggerClaim(
-        o.claimKey,
-        k.invitation(record.invitationId),
-        k.pending,
-        k.session(record.siteId, record.sessionId),
-        k.contacts(record.siteId, record.visitorId),
-        k.sends(record.siteId, record.triggerId),
-        k.outbox,
-        record.invitationId,
-        JSON.stringify(record),
-        record.outcome,
-        recordTtl,
-        record.decidedAt,
-        JSON.stringify(o.decision),
-        o.chargeBudget ? '1' : '0',
-        o.chargeCap ? '1' : '0',
-        contactsTtl,
-        record.decidedAt - capHorizon,
-        capHorizon,
-      );
-      if (winner === record.invitationId) {
-        return { claimed: true, invitation: { record, stage: 'claimed', state: record.outcome } };
-      }
-      const earlier = await load(winner);
-      if (!earlier) throw new Error(`claim ${o.claimKey} points at missing invitation ${winner}`);
-      return { claimed: false, invitation: earlier };
+    async claim(o: ClaimOptions): Promise<Claim> {
+      const result = await runClaim(o, undefined);
+      if (result === 'no_room') throw new Error(`claim ${o.claimKey}: unpaced claim refused for pacing`);
+      return result;
+    },
+
+    /**
+     * Claims a decision only if an open-invitation slot is free, taking it in the same atomic
+     * step (see {@link ClaimPacing}); `'no_room'` when none is. An earlier attempt's claim is
+     * returned whatever the pacing.
+     */
+    claimPaced(o: ClaimOptions, pacing: ClaimPacing): Promise<Claim | 'no_room'> {
+      return runClaim(o, pacing);
     },
 
     /** The invitation a claim key holds, if decided. */

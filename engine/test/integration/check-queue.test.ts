@@ -29,6 +29,10 @@ describe('trigger check queue', () => {
     const data = { siteId: 's', visitorId: 'v', pageViewId: 'p', triggerId: 't', dueAt };
     await checks.scheduleCheck(data);
     await checks.scheduleCheck(data); // the same check twice is one timer and one job
+    // The durable copy is due a grace period later, so it does not run alongside the timer.
+    const queued = await checks.queue.getJob(checkJobId(data));
+    expect(queued!.delay).toBeGreaterThanOrEqual(1500);
+    expect(queued!.timestamp + queued!.delay).toBeGreaterThanOrEqual(dueAt + 1500);
     await new Promise((resolve) => setTimeout(resolve, 600));
     expect(fired).toHaveLength(1);
     expect(fired[0]!.at).toBeGreaterThanOrEqual(dueAt);

@@ -280,6 +280,51 @@ describe.each(engines)('triggers and invitations (engine on %s ClickHouse)', (ki
     expect((await availability(r.redis, r.keys).capacity(siteId)).openInvitations).toBe(0);
   });
 
+  it('never opens more invitations than free chat slots when many shoppers cross the threshold at once', async () => {
+    // One agent with 3 slots; 8 shoppers reach checkout in the same instant, so their checks
+    // are due together and decided concurrently: exactly 3 may be invited.
+    const { siteId, trigger } = await site(checkoutRule());
+    const serverTs = Date.now();
+    const shoppers = Array.from({ length: 8 }, () => ({
+      ...visitor(),
+      pageViewId: `pv_${randomUUID().replaceAll('-', '').slice(0, 16)}`,
+    }));
+    await append(
+      r.redis,
+      r.keys,
+      shoppers.map((s) =>
+        entry(
+          {
+            type: 'page_view',
+            visitorId: s.visitorId,
+            sessionId: s.sessionId,
+            pageViewId: s.pageViewId,
+            url: 'https://shop.example/checkout',
+          },
+          { siteId, serverTs },
+        ),
+      ),
+    );
+    const shopperTabs = await Promise.all(
+      shoppers.map((s) => openTab(siteId, { visitorId: s.visitorId, sessionId: s.sessionId }, s.pageViewId)),
+    );
+    const decided = await waitFor(
+      async () => {
+        const d = await decisionsOf(siteId);
+        return new Set(d.map((x) => x.visitorId)).size === shoppers.length ? d : undefined;
+      },
+      15_000,
+      'a decision for every shopper',
+    );
+    const sent = decided.filter((d) => d.outcome === 'sent');
+    expect(sent).toHaveLength(3);
+    expect(decided.filter((d) => d.outcome === 'suppressed_no_agent')).toHaveLength(5);
+    expect(decided.every((d) => d.triggerId === trigger.id)).toBe(true);
+    expect((await availability(r.redis, r.keys).capacity(siteId)).openInvitations).toBe(3);
+    await sleep(300);
+    expect(shopperTabs.reduce((n, tab) => n + tab.invitations.length, 0)).toBe(3);
+  });
+
   it('records holdout visitors like treated ones and shows them nothing', async () => {
     const { siteId, trigger } = await site(checkoutRule({ controls: { holdoutPercent: 100 } }));
     const v = visitor();

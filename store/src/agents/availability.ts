@@ -69,21 +69,40 @@ export function availability(redis: Redis, keys: RedisKeys) {
     },
     /** Free slots of online agents (of `team` when given), open invitations and waiting chats. */
     async capacity(siteId: string, team?: string, now = Date.now()): Promise<Capacity> {
-      const agents = (await listAgents(siteId, now)).filter(
-        (a) => a.status === 'online' && (!team || a.teams.includes(team)),
-      );
-      await redis.zremrangebyscore(openKey(siteId), 0, now);
-      const [openInvitations, waitingChats] = await Promise.all([
-        redis.zcard(openKey(siteId)),
-        redis.zcard(waitingKey(siteId)),
-      ]);
+      // One round trip: it sits on the path from a trigger's threshold to the invitation.
+      const results =
+        (await redis
+          .pipeline()
+          .hvals(agentsKey(siteId))
+          .zremrangebyscore(openKey(siteId), 0, now)
+          .zcard(openKey(siteId))
+          .zcard(waitingKey(siteId))
+          .exec()) ?? [];
+      for (const [error] of results) if (error) throw error;
+      const [agentTexts, , openInvitations, waitingChats] = results.map(([, value]) => value) as [
+        string[],
+        number,
+        number,
+        number,
+      ];
+      const agents = agentTexts
+        .map((text) => JSON.parse(text) as AgentPresence)
+        .filter(
+          (a) =>
+            now - a.lastSeenAt < AGENT_STALE_MS && a.status === 'online' && (!team || a.teams.includes(team)),
+        );
       return {
         onlineAgents: agents.length,
         freeSlots: agents.reduce((sum, a) => sum + Math.max(0, a.maxChats - a.activeChats), 0),
-        openInvitations,
-        waitingChats,
+        openInvitations: Number(openInvitations),
+        waitingChats: Number(waitingChats),
       };
     },
+    /**
+     * Keys of the site's open invitations (zset id → expiry) and waiting chats (zset id → time),
+     * for scripts that check and take a slot atomically (the invitation claim).
+     */
+    pacingKeys: (siteId: string) => ({ open: openKey(siteId), waiting: waitingKey(siteId) }),
   };
 }
 export type Availability = ReturnType<typeof availability>;
