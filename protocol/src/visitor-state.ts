@@ -26,6 +26,12 @@ export const visitorState = z.object({
     title: z.string(),
     /** Server time the page view started, epoch ms. */
     enteredAt: z.number(),
+    /**
+     * When the page's tab said goodbye (`page_leave` on pagehide), epoch ms; absent while the
+     * page is open. Set while the visitor is between pages (the next page view not seen yet) or
+     * gone: no trigger decides on a page that was left.
+     */
+    leftAt: z.number().optional(),
   }),
   /** Epoch ms (server-corrected) of the session's first event. */
   sessionStartedAt: z.number(),

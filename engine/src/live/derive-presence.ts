@@ -75,6 +75,7 @@ export function derivePresence(model: VisitorModel, now: number, rules: Presence
       path: current.path,
       title: current.title,
       enteredAt: current.enteredAt,
+      ...(isOpen(current) ? {} : { leftAt: current.closedAt }),
     };
     state.scrollDepth = current.scrollDepth;
   }

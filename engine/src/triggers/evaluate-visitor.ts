@@ -40,7 +40,7 @@ export interface EvaluationCause {
 
 /** What one evaluation of a visitor did (for tests, stats and logs). */
 export interface VisitorEvaluation {
-  skipped?: 'gone' | 'left' | 'navigated' | 'busy_with_invitation' | 'chatting';
+  skipped?: 'gone' | 'left' | 'navigated' | 'page_left' | 'busy_with_invitation' | 'chatting';
   /** Per trigger that matched (or would have but for opening hours): the decision. */
   decisions: { triggerId: string; outcome: Decided; fresh: boolean }[];
   evaluated: number;
@@ -259,6 +259,10 @@ export function visitorEvaluator(o: EvaluatorOptions) {
     if (cause.pageViewId !== undefined && state.currentPage.pageViewId !== cause.pageViewId)
       return 'navigated';
     if (state.presence === 'left') return 'left';
+    // The page was unloaded and the next one is not known yet (a navigation in flight, or the
+    // visitor closed the tab): a time on page that was left must not invite. The next page
+    // view is a change of its own and is evaluated then.
+    if (state.currentPage.leftAt !== undefined) return 'page_left';
     if (state.status === 'chatting') return 'chatting';
     // An invitation is up: nothing else is offered until it is answered or expires.
     if (state.status === 'invited') return 'busy_with_invitation';

@@ -241,6 +241,32 @@ describe.each(engines)('triggers and invitations (engine on %s ClickHouse)', (ki
     expect(await decisionsOf(siteId, v.visitorId)).toEqual([]);
   });
 
+  it('does not invite on a checkout page the shopper left while the next page view is still on its way', async () => {
+    const { siteId } = await site(checkoutRule());
+    const v = visitor();
+    const pv = await pageView(siteId, v, '/checkout');
+    await sleep(300);
+    // The checkout tab unloads (pagehide); the next page's page view is late, past the threshold.
+    await append(r.redis, r.keys, [
+      entry({ type: 'page_leave', ...v, pageViewId: pv, url: 'https://shop.example/checkout' }, { siteId }),
+    ]);
+    await waitFor(
+      async () => (await liveVisitors(r.redis, r.keys).get(siteId, v.visitorId))?.currentPage.leftAt,
+      5000,
+      'the page left',
+    );
+    await sleep(THRESHOLD_S * 1000 + 1000);
+    expect(await decisionsOf(siteId, v.visitorId)).toEqual([]);
+
+    // Back on checkout in a new page view: invited after the threshold as usual.
+    const next = await pageView(siteId, v, '/checkout/payment');
+    const tab = await openTab(siteId, v, next);
+    await waitFor(() => tab.invitations.length > 0, 10_000, 'invitation on the next page');
+    expect(tab.invitations.map((i) => i.pageViewId)).toEqual([next]);
+    const decided = await waitForDecisions(siteId, v.visitorId, (d) => d.length >= 1);
+    expect(decided.map((d) => [d.pageViewId, d.outcome])).toEqual([[next, 'sent']]);
+  });
+
   it('sends exactly one invitation to a shopper with two tabs open', async () => {
     const { siteId } = await site(checkoutRule());
     const v = visitor();
