@@ -166,6 +166,7 @@ async function run(visitors: number) {
   const loopDelay = monitorEventLoopDelay({ resolution: 5 });
   loopDelay.enable();
   const cpu0 = process.cpuUsage();
+  const mainThreadCpu0 = processCpuMs(process.pid, process.pid);
   const collectorCpu0 = processCpuMs(collector.process.pid);
   const redisCpu0 = processCpuMs(redisServer.process()?.pid);
   const started = Date.now();
@@ -192,6 +193,8 @@ async function run(visitors: number) {
   const perShopper = (ms: number) => Math.round((ms / visitors) * 100) / 100;
   const cpuMsPerShopper = {
     engine: perShopper((cpu.user + cpu.system) / 1000),
+    // Of which the JavaScript thread; the rest is mostly embedded ClickHouse's threads.
+    engineMainThread: perShopper(processCpuMs(process.pid, process.pid) - mainThreadCpu0),
     collector: perShopper(processCpuMs(collector.process.pid) - collectorCpu0),
     redis: perShopper(processCpuMs(redisServer.process()?.pid) - redisCpu0),
     shoppers: perShopper(out.cpuMs),
@@ -239,6 +242,7 @@ async function run(visitors: number) {
     // Rule evaluations done by the engine during the run (state changes and timer checks).
     engineRuleEvaluations: delta('eval_ruleEvaluations'),
     engineVisitorEvaluations: delta('eval_evaluations'),
+    recorderBatches: delta('recorder_batches'),
     engineRuleEvaluationsPerSecond: Math.round(delta('eval_ruleEvaluations') / seconds),
   };
 }

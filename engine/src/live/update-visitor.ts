@@ -42,16 +42,18 @@ export async function updateVisitor(
 ): Promise<UpdateOutcome> {
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const record = await deps.live.getRecord(siteId, visitorId);
-    const before = record?.state;
-    const beforeText = before ? material(before) : undefined;
+    // What is compared after the change is taken now: the parsed record is ours to mutate (it
+    // was parsed for this attempt alone), no copy needed.
+    const beforePresence = record?.state.presence;
+    const beforeText = record ? material(record.state) : undefined;
     const model: VisitorModel | undefined = record
-      ? { state: structuredClone(record.state), meta: decodeMeta(record.meta) }
+      ? { state: record.state, meta: decodeMeta(record.meta) }
       : undefined;
     const next = await mutate(model);
     if (next === undefined) return 'none';
     if (next === 'remove') {
       const change: LiveChange | undefined =
-        before && before.presence !== 'left'
+        beforePresence !== undefined && beforePresence !== 'left'
           ? { type: 'left', siteId, visitorId, at: deps.now() }
           : undefined;
       if (await deps.live.remove(siteId, visitorId, record?.rev ?? 0, change)) {
@@ -66,7 +68,9 @@ export async function updateVisitor(
     let change: LiveChange | undefined;
     if (state.presence === 'left') {
       // Left now (or replayed from an old backlog): tell the board once, when it changes.
-      if (before && before.presence !== 'left') change = { type: 'left', siteId, visitorId, at: now };
+      if (beforePresence !== undefined && beforePresence !== 'left') {
+        change = { type: 'left', siteId, visitorId, at: now };
+      }
     } else if (material(state) !== beforeText) {
       change = { type: 'update', state };
     }

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { connectRedis, type Redis } from '@floorwalker/store';
 import type { EngineLogger } from '../logger.ts';
 import { type Backoff, backoff } from '../streams/backoff.ts';
@@ -27,6 +28,13 @@ export interface StreamLoopOptions {
   blockMs?: number;
   /** Entries pending this long at another consumer are taken over, ms. Default 30000. */
   claimIdleMs?: number;
+  /**
+   * Least time between the starts of two batches, ms: a batch smaller than `batchSize` is
+   * followed by a pause, so entries accumulate into fewer, larger batches. For handlers whose
+   * cost is per batch rather than per entry (a ClickHouse insert makes a part, and parts are
+   * merged in the background). Default 0 (read again at once).
+   */
+  minBatchIntervalMs?: number;
   retry?: Backoff;
 }
 
@@ -71,13 +79,21 @@ export function streamLoop(options: StreamLoopOptions) {
     }
   };
 
+  const batchSize = options.batchSize ?? 500;
+  const interval = options.minBatchIntervalMs ?? 0;
   const run = async () => {
     let failures = 0;
     while (!stopping.signal.aborted) {
       try {
-        const messages = await reader.read(options.batchSize ?? 500, options.blockMs ?? 1000);
+        const messages = await reader.read(batchSize, options.blockMs ?? 1000);
         failures = 0;
-        if (messages.length > 0) await process(messages);
+        if (messages.length === 0) continue;
+        const started = Date.now();
+        await process(messages);
+        const pause = interval - (Date.now() - started);
+        if (messages.length < batchSize && pause > 0) {
+          await sleep(pause, undefined, { signal: stopping.signal }).catch(() => undefined);
+        }
       } catch (error) {
         if (stopping.signal.aborted) break;
         failures++;

@@ -217,10 +217,19 @@ export function liveVisitors(redis: Redis, keys: RedisKeys) {
       const { state } = options;
       const online = state.presence !== 'left';
       const flags = `${state.status === 'checkout' && online ? 1 : 0}${state.cart.items > 0 && online ? 1 : 0}`;
+      const stateText = JSON.stringify(state);
+      const { change } = options;
+      // An update carries the state just serialized: the same text, not a second serialization
+      // (the same JSON as JSON.stringify(change), which parseChange reads).
+      const changeText = !change
+        ? ''
+        : change.type === 'update' && change.state === state
+          ? `{"type":"update","state":${stateText}}`
+          : JSON.stringify(change);
       const rev = await r.fwLiveCommit(
         ...siteKeys(state.siteId, state.visitorId),
         options.expectedRev,
-        JSON.stringify(state),
+        stateText,
         options.meta,
         state.visitorId,
         dueMember(state.siteId, state.visitorId),
@@ -229,7 +238,7 @@ export function liveVisitors(redis: Redis, keys: RedisKeys) {
         state.lastSeenAt,
         Math.max(1000, Math.floor(options.ttlMs)),
         flags,
-        options.change ? JSON.stringify(options.change) : '',
+        changeText,
         LIVE_CHANGES_MAXLEN,
       );
       return rev < 0 ? undefined : rev;
