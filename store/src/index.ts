@@ -10,6 +10,7 @@ export * from './config/env.ts';
 export * from './config/sites.ts';
 export * from './config/users.ts';
 export * from './events/event-row.ts';
+export * from './live/current-page-view.ts';
 export * from './live/visitor-state-store.ts';
 export * from './migrations/index.ts';
 export * from './redis/connect.ts';

@@ -1,4 +1,5 @@
 import type { Presence, VisitorStatus } from '@floorwalker/protocol';
+import { currentPageView } from '@floorwalker/store';
 import { isOpen, type PageViewMeta, type VisitorModel } from './visitor-model.ts';
 
 /** Timing rules of presence. */
@@ -22,26 +23,6 @@ export interface PresenceRules {
 
 /** Default checkout/cart path pattern: a path segment named checkout, cart or basket. */
 export const DEFAULT_CHECKOUT_PATH = /(^|\/)(checkout|cart|basket)(\/|$|[.\-_])/i;
-
-/** The page view the visitor is looking at: the most recently active open one. */
-export function currentPageView(pageViews: readonly PageViewMeta[]): PageViewMeta | undefined {
-  let best: PageViewMeta | undefined;
-  let bestOpen = false;
-  for (const pv of pageViews) {
-    const open = isOpen(pv);
-    if (
-      !best ||
-      (open && !bestOpen) ||
-      (open === bestOpen &&
-        (pv.lastActiveAt > best.lastActiveAt ||
-          (pv.lastActiveAt === best.lastActiveAt && pv.enteredAt > best.enteredAt)))
-    ) {
-      best = pv;
-      bestOpen = open;
-    }
-  }
-  return best;
-}
 
 /**
  * Recomputes the time-dependent fields (presence, status, tabs, current page) of a model at

@@ -1,4 +1,5 @@
 import type { VisitorState } from '@floorwalker/protocol';
+import { isPageViewOpen } from '@floorwalker/store';
 
 /** What the engine remembers of one page view (one tab's page) of the current session. */
 export interface PageViewMeta {
@@ -76,6 +77,5 @@ export function decodeMeta(text: string): VisitorMeta {
   }
 }
 
-export function isOpen(pv: PageViewMeta): boolean {
-  return pv.closedAt === 0 || pv.lastSeenAt > pv.closedAt;
-}
+/** Open while it has no `page_leave` or was heard from after it. */
+export const isOpen: (pv: PageViewMeta) => boolean = isPageViewOpen;

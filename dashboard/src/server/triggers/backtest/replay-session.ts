@@ -1,4 +1,5 @@
 import type { VisitorState } from '@floorwalker/protocol';
+import { currentPageView, isPageViewOpen } from '@floorwalker/store';
 import type { RecordedEvent } from './read-backtest-events.ts';
 
 /**
@@ -202,29 +203,11 @@ export class SessionReplay {
     if (e.currency) cart.currency = e.currency;
   }
 
-  private isOpen(pv: PageView): boolean {
-    return pv.closedAt === 0 || pv.lastSeenAt > pv.closedAt;
-  }
-
   /** Current page (the most recently active open page view), tabs and status, as the engine derives them. */
   private derive(): void {
-    let best: PageView | undefined;
-    let bestOpen = false;
+    const best = currentPageView(this.pages.values());
     let tabs = 0;
-    for (const pv of this.pages.values()) {
-      const open = this.isOpen(pv);
-      if (open) tabs++;
-      if (
-        !best ||
-        (open && !bestOpen) ||
-        (open === bestOpen &&
-          (pv.lastActiveAt > best.lastActiveAt ||
-            (pv.lastActiveAt === best.lastActiveAt && pv.enteredAt > best.enteredAt)))
-      ) {
-        best = pv;
-        bestOpen = open;
-      }
-    }
+    for (const pv of this.pages.values()) if (isPageViewOpen(pv)) tabs++;
     const state = this.state;
     state.tabs = tabs;
     if (best) {
@@ -247,7 +230,7 @@ export class SessionReplay {
   presentUntil(): number {
     let lastClose = 0;
     for (const pv of this.pages.values()) {
-      if (this.isOpen(pv)) return this.state.lastSeenAt + PRESENT_AFTER_LAST_EVENT_MS;
+      if (isPageViewOpen(pv)) return this.state.lastSeenAt + PRESENT_AFTER_LAST_EVENT_MS;
       lastClose = Math.max(lastClose, pv.closedAt);
     }
     return lastClose;
