@@ -1,9 +1,10 @@
 import { type AgentServerToClientEvents, decodeStreamEntry, type StreamEntry } from '@floorwalker/protocol';
-import { connectRedis, type LiveVisitors, type Redis } from '@floorwalker/store';
+import type { LiveVisitors, Redis } from '@floorwalker/store';
 import type { Emitter } from '@socket.io/redis-emitter';
 import type { EngineLogger } from '../logger.ts';
-import { type Backoff, backoff } from '../streams/backoff.ts';
-import { GroupReader, type StreamMessage } from '../streams/group-reader.ts';
+import type { Backoff } from '../streams/backoff.ts';
+import type { StreamMessage } from '../streams/group-reader.ts';
+import { streamLoop } from '../streams/stream-loop.ts';
 import type { EngineWorker } from '../worker.ts';
 import { applyEvent, type PriorVisits } from './apply-event.ts';
 import type { PresenceRules } from './derive-presence.ts';
@@ -61,20 +62,8 @@ export interface LiveStateWorker extends EngineWorker {
 export function liveStateWorker(options: LiveStateOptions): LiveStateWorker {
   const log = options.logger;
   const now = options.now ?? Date.now;
-  const retry = options.retry ?? backoff({ baseMs: 100, maxMs: 5000 });
-  const blocking = connectRedis(options.redisUrl, { name: `fw-live-${options.consumer}` });
-  const reader = new GroupReader({
-    blocking,
-    commands: options.redis,
-    streams: options.streams,
-    group: options.group ?? 'live',
-    consumer: options.consumer,
-    claimIdleMs: options.claimIdleMs ?? 30_000,
-  });
   const deps = { live: options.live, agents: options.agents, rules: options.rules, now };
-  const stats = { applied: 0, malformed: 0, stale: 0, updates: 0, failures: 0 };
-  const stopping = new AbortController();
-  let loop: Promise<void> | undefined;
+  const stats = { applied: 0, malformed: 0, stale: 0, updates: 0 };
 
   const applyVisitor = async (entries: StreamEntry[]) => {
     const first = entries[0]!;
@@ -98,7 +87,8 @@ export function liveStateWorker(options: LiveStateOptions): LiveStateWorker {
     if (outcome === 'changed') stats.updates++;
   };
 
-  const process = async (messages: StreamMessage[]) => {
+  /** Applies a batch; throwing leaves it pending, retried by the loop (each event applies once). */
+  const handle = async (messages: StreamMessage[]) => {
     const byVisitor = new Map<string, StreamEntry[]>();
     const malformed: StreamMessage[] = [];
     let stale = 0;
@@ -124,62 +114,34 @@ export function liveStateWorker(options: LiveStateOptions): LiveStateWorker {
         else byVisitor.set(k, [entry]);
       }
     }
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await Promise.all([...byVisitor.values()].map(applyVisitor));
-        await reader.ack(messages);
-        break;
-      } catch (error) {
-        stats.failures++;
-        log.warn({ err: (error as Error).message, attempt }, 'live: applying events failed, retrying');
-        if (!(await retry.wait(attempt, stopping.signal))) {
-          reader.release(messages); // stays pending: reclaimed and applied once later
-          return;
-        }
-      }
-    }
+    await Promise.all([...byVisitor.values()].map(applyVisitor));
     stats.applied += events - stale;
     stats.stale += stale;
     stats.malformed += malformed.length;
     if (malformed.length > 0) log.warn({ count: malformed.length }, 'live: malformed stream entries skipped');
   };
 
-  const run = async () => {
-    let failures = 0;
-    while (!stopping.signal.aborted) {
-      try {
-        const messages = await reader.read(options.batchSize ?? 1000, 1000);
-        failures = 0;
-        if (messages.length > 0) await process(messages);
-      } catch (error) {
-        if (stopping.signal.aborted) break;
-        failures++;
-        if (failures === 1 || failures % 10 === 0)
-          log.warn({ err: (error as Error).message }, 'live: read failed');
-        await retry.wait(failures, stopping.signal);
-      }
-    }
-  };
+  const loop = streamLoop({
+    name: 'live',
+    redisUrl: options.redisUrl,
+    commands: options.redis,
+    stream: options.streams,
+    group: options.group ?? 'live',
+    consumer: options.consumer,
+    logger: log,
+    handle,
+    batchSize: options.batchSize ?? 1000,
+    claimIdleMs: options.claimIdleMs ?? 30_000,
+    ...(options.retry ? { retry: options.retry } : {}),
+  });
 
   return {
     name: 'live',
-    async start() {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await reader.ensureGroups();
-          break;
-        } catch (error) {
-          log.warn({ err: (error as Error).message }, 'live: cannot create consumer groups yet');
-          if (!(await retry.wait(attempt, stopping.signal))) return;
-        }
-      }
-      loop = run();
+    start: () => loop.start(),
+    stop: () => loop.stop(),
+    stats: () => {
+      const { failures, claimed } = loop.stats();
+      return { ...stats, failures, claimed };
     },
-    async stop() {
-      stopping.abort();
-      await loop;
-      blocking.disconnect();
-    },
-    stats: () => ({ ...stats, claimed: reader.claimed }),
   };
 }

@@ -1,4 +1,6 @@
 import type { Redis } from '@floorwalker/store';
+import type { EngineLogger } from '../logger.ts';
+import type { Backoff } from './backoff.ts';
 
 /** One entry read from a stream through a consumer group. */
 export interface StreamMessage {
@@ -217,4 +219,26 @@ function groupByStream(messages: readonly StreamMessage[]): Map<string, string[]
     else out.set(m.stream, [m.id]);
   }
   return out;
+}
+
+/**
+ * Creates the reader's consumer groups, retrying with `retry` while Redis refuses (down, loading)
+ * and logging as `name`. False when `signal` stopped it first.
+ */
+export async function ensureGroupsWithRetry(
+  reader: GroupReader,
+  retry: Backoff,
+  signal: AbortSignal,
+  log: EngineLogger,
+  name: string,
+): Promise<boolean> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await reader.ensureGroups();
+      return true;
+    } catch (error) {
+      log.warn({ err: (error as Error).message }, `${name}: cannot create consumer groups yet`);
+      if (!(await retry.wait(attempt, signal))) return false;
+    }
+  }
 }

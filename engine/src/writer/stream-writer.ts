@@ -2,7 +2,7 @@ import { decodeStreamEntry } from '@floorwalker/protocol';
 import { type ClickHouse, connectRedis, type EventRow, type Redis, toEventRow } from '@floorwalker/store';
 import type { EngineLogger } from '../logger.ts';
 import { type Backoff, backoff } from '../streams/backoff.ts';
-import { GroupReader, type StreamMessage } from '../streams/group-reader.ts';
+import { ensureGroupsWithRetry, GroupReader, type StreamMessage } from '../streams/group-reader.ts';
 import type { EngineWorker } from '../worker.ts';
 import { isDataError } from './insert-error.ts';
 
@@ -247,15 +247,7 @@ export function streamWriter(options: StreamWriterOptions): StreamWriter {
   return {
     name: 'writer',
     async start() {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await reader.ensureGroups();
-          break;
-        } catch (error) {
-          log.warn({ err: (error as Error).message }, 'writer: cannot create consumer groups yet');
-          if (!(await retry.wait(attempt, stopping.signal))) return;
-        }
-      }
+      if (!(await ensureGroupsWithRetry(reader, retry, stopping.signal, log, 'writer'))) return;
       loop = run();
     },
     async stop() {

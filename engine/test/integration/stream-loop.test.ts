@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestRedis, type TestRedis } from '../../../test/helpers/stores.ts';
 import { silentLogger } from '../../src/logger.ts';
-import { streamLoop } from '../../src/triggers/stream-loop.ts';
+import { streamLoop } from '../../src/streams/stream-loop.ts';
 import { waitFor } from '../helpers/stream-entries.ts';
 
 describe('stream loop', () => {

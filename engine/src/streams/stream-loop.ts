@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connectRedis, type Redis } from '@floorwalker/store';
 import type { EngineLogger } from '../logger.ts';
-import { type Backoff, backoff } from '../streams/backoff.ts';
-import { GroupReader, type StreamMessage } from '../streams/group-reader.ts';
+import { type Backoff, backoff } from './backoff.ts';
+import { ensureGroupsWithRetry, GroupReader, type StreamMessage } from './group-reader.ts';
 
 /** Options of {@link streamLoop}. */
 export interface StreamLoopOptions {
@@ -11,11 +11,12 @@ export interface StreamLoopOptions {
   redisUrl: string;
   /** Shared command connection (acknowledgements). */
   commands: Redis;
-  stream: string;
+  /** The stream read, or several read as one (partitions of one stream). */
+  stream: string | readonly string[];
   group: string;
   consumer: string;
-  /** Field holding the entry body. */
-  field: string;
+  /** Field holding the entry body. Default `e`. */
+  field?: string;
   logger: EngineLogger;
   /**
    * Handles a batch. Throwing leaves the batch unacknowledged: it is retried with backoff and,
@@ -50,10 +51,10 @@ export function streamLoop(options: StreamLoopOptions) {
   const reader = new GroupReader({
     blocking,
     commands: options.commands,
-    streams: [options.stream],
+    streams: typeof options.stream === 'string' ? [options.stream] : options.stream,
     group: options.group,
     consumer: options.consumer,
-    field: options.field,
+    ...(options.field !== undefined ? { field: options.field } : {}),
     claimIdleMs: options.claimIdleMs ?? 30_000,
   });
   const stopping = new AbortController();
@@ -106,15 +107,7 @@ export function streamLoop(options: StreamLoopOptions) {
 
   return {
     async start(): Promise<void> {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await reader.ensureGroups();
-          break;
-        } catch (error) {
-          log.warn({ err: (error as Error).message }, `${options.name}: cannot create consumer group yet`);
-          if (!(await retry.wait(attempt, stopping.signal))) return;
-        }
-      }
+      if (!(await ensureGroupsWithRetry(reader, retry, stopping.signal, log, options.name))) return;
       loop = run();
     },
     async stop(): Promise<void> {
