@@ -139,6 +139,33 @@ describe.each(engines)('explain a live visitor on %s ClickHouse', (kind) => {
       wouldFire: true,
       failing: [],
     });
+    expect(long.held).toBeUndefined();
+  });
+
+  it('says when the engine holds every trigger for a visitor, whatever matches', async () => {
+    const live = liveVisitors(t.redis.redis, t.redis.keys);
+    const between = liveState(siteId, 'visitor_between', '/checkout', 200_000);
+    between.currentPage.leftAt = Date.now() - 500;
+    expect(
+      await live.commit({
+        state: between,
+        meta: '{}',
+        expectedRev: 0,
+        dueAt: Date.now() + 60_000,
+        ttlMs: 600_000,
+      }),
+    ).toBe(1);
+    const body = (
+      await marketer.request('GET', `/api/sites/${siteId}/visitors/visitor_between/explain`)
+    ).json();
+    expect(body.held).toMatchObject({
+      reason: 'page_left',
+      message: expect.stringMatching(/left this page/),
+    });
+    const matching = body.triggers.filter((x: { matches: boolean }) => x.matches);
+    expect(matching.length).toBeGreaterThan(0);
+    expect(matching.every((x: { wouldFire: boolean }) => !x.wouldFire)).toBe(true);
+    await live.remove(siteId, 'visitor_between', 1);
   });
 
   it('lists online visitors to pick from and answers 404 for a visitor who is not online', async () => {

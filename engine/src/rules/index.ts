@@ -35,5 +35,8 @@ export {
   type Scalar,
   type ScheduleWindow,
   type SuppressionReason,
+  type VisitorHold,
+  type VisitorHoldReason,
+  visitorHold,
   type WildcardOptions,
 } from '@floorwalker/store';

@@ -13,6 +13,7 @@ import {
   type EvaluationContext,
   evaluateRule,
   pickInvitationMessage,
+  visitorHold,
 } from '../rules/index.ts';
 import type { CheckQueue } from './check-queue.ts';
 import { type InvitationDelivery, invitationDecision } from './invitation-delivery.ts';
@@ -258,14 +259,11 @@ export function visitorEvaluator(o: EvaluatorOptions) {
     if (!state) return 'gone';
     if (cause.pageViewId !== undefined && state.currentPage.pageViewId !== cause.pageViewId)
       return 'navigated';
-    if (state.presence === 'left') return 'left';
-    // The page was unloaded and the next one is not known yet (a navigation in flight, or the
-    // visitor closed the tab): a time on page that was left must not invite. The next page
-    // view is a change of its own and is evaluated then.
-    if (state.currentPage.leftAt !== undefined) return 'page_left';
-    if (state.status === 'chatting') return 'chatting';
-    // An invitation is up: nothing else is offered until it is answered or expires.
-    if (state.status === 'invited') return 'busy_with_invitation';
+    const hold = visitorHold(state);
+    // `page_left`: between pages (a navigation in flight, or the tab closed): a time on page
+    // that was left must not invite; the next page view is a change of its own.
+    // `invited`: nothing else is offered until the invitation is answered or expires.
+    if (hold) return hold.reason === 'invited' ? 'busy_with_invitation' : hold.reason;
     return undefined;
   }
 

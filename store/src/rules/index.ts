@@ -16,4 +16,5 @@ export { type EvaluableRule, evaluateCondition, evaluateRule, type RuleEvaluatio
 export { matchNumber, matchText, matchValue, type Scalar } from './match-value.ts';
 export { type AgentSlots, meetsAvailability } from './meets-availability.ts';
 export { pickInvitationMessage } from './pick-invitation-message.ts';
+export { type VisitorHold, type VisitorHoldReason, visitorHold } from './visitor-hold.ts';
 export { instantsOfLocalTime, type LocalTime, localTime, offsetAt } from './zoned-time.ts';

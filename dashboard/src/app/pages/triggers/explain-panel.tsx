@@ -112,6 +112,11 @@ export function ExplainPanel(props: { siteId: string }) {
             {ago(result.evaluatedAt - result.visitor.sessionStartedAt)} · {result.visitor.pagesThisSession}{' '}
             pages · evaluated {new Date(result.evaluatedAt).toLocaleTimeString()}
           </p>
+          {result.held && (
+            <p className="explain-held" data-testid="explain-held">
+              Not evaluated now: {result.held.message}
+            </p>
+          )}
           {result.triggers.length === 0 && <p className="muted">This site has no triggers yet.</p>}
           {result.triggers.map((t) => (
             <div key={t.triggerId} className="explain-trigger" data-testid={`explain-${t.triggerId}`}>

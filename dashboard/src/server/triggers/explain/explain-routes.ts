@@ -1,4 +1,4 @@
-import { liveVisitors, triggersRepository } from '@floorwalker/store';
+import { liveVisitors, triggersRepository, visitorHold } from '@floorwalker/store';
 import type { FastifyInstance } from 'fastify';
 import { authenticate, requireRole } from '../../auth/authenticate.ts';
 import { HttpError, parseInput } from '../../errors.ts';
@@ -72,11 +72,13 @@ export async function explainRoutes(app: FastifyInstance): Promise<void> {
     const [state, list] = await Promise.all([live.get(siteId, visitorId), triggers.list(siteId)]);
     if (!state) throw new HttpError('FW_NOT_FOUND', `Visitor ${visitorId} is not on the site now.`);
     const now = Date.now();
+    const held = visitorHold(state);
     return {
       visitor: state,
       evaluatedAt: now,
       timezone: site.timezone,
-      triggers: explainVisitor(state, list, site.timezone, now),
+      ...(held ? { held } : {}),
+      triggers: explainVisitor(state, list, site.timezone, now, held !== undefined),
     };
   });
 }

@@ -1,5 +1,5 @@
 import type { Trigger, VisitorState } from '@floorwalker/protocol';
-import { type ConditionResult, evaluateRule } from '@floorwalker/store';
+import { type ConditionResult, evaluateRule, type VisitorHold } from '@floorwalker/store';
 
 /** One trigger's verdict for one live visitor. */
 export interface TriggerExplanation {
@@ -10,7 +10,10 @@ export interface TriggerExplanation {
   priority: number;
   /** The conditions (and start/end dates) hold now. */
   matches: boolean;
-  /** Whether it would fire now: it matches and is enabled (budget, caps and capacity decide after that). */
+  /**
+   * Whether it would fire now: it matches, is enabled and the visitor is not on hold (budget,
+   * caps and capacity decide after that).
+   */
   wouldFire: boolean;
   /** The evaluator's explanation: one tree per top-level check, with the visitor's actual values. */
   explain: ConditionResult[];
@@ -26,6 +29,8 @@ export interface ExplainResponse {
   /** The moment evaluated, epoch ms (server clock). */
   evaluatedAt: number;
   timezone: string;
+  /** Why no trigger decides for this visitor now, whatever the conditions say (the engine's rule). */
+  held?: VisitorHold;
   /** Every trigger of the site, highest priority first. */
   triggers: TriggerExplanation[];
 }
@@ -47,13 +52,15 @@ function failingLeaves(result: ConditionResult, out: string[]): void {
 
 /**
  * Evaluates every trigger of a site against one visitor's live state with the engine's evaluator.
- * Pure: the caller reads the state and the triggers.
+ * Pure: the caller reads the state and the triggers. `held`: the visitor is on hold
+ * (`visitorHold`), so nothing would fire whatever matches.
  */
 export function explainVisitor(
   state: VisitorState,
   triggers: readonly Trigger[],
   timezone: string,
   now: number,
+  held = false,
 ): TriggerExplanation[] {
   return triggers.map((trigger) => {
     const evaluation = evaluateRule(trigger, { state, now, timezone });
@@ -66,7 +73,7 @@ export function explainVisitor(
       status: trigger.controls.status,
       priority: trigger.controls.priority,
       matches: evaluation.matches,
-      wouldFire: evaluation.matches && trigger.controls.status === 'enabled',
+      wouldFire: evaluation.matches && trigger.controls.status === 'enabled' && !held,
       explain: evaluation.explain,
       failing,
     };
