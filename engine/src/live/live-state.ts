@@ -4,11 +4,15 @@ import type { Emitter } from '@socket.io/redis-emitter';
 import type { EngineLogger } from '../logger.ts';
 import type { Backoff } from '../streams/backoff.ts';
 import type { StreamMessage } from '../streams/group-reader.ts';
+import { inParallel } from '../streams/in-parallel.ts';
 import { streamLoop } from '../streams/stream-loop.ts';
 import type { EngineWorker } from '../worker.ts';
 import { applyEvent, type PriorVisits } from './apply-event.ts';
 import type { PresenceRules } from './derive-presence.ts';
 import { updateVisitor } from './update-visitor.ts';
+
+/** Visitors of a batch updated at once (see `inParallel`). */
+const PARALLEL = 32;
 
 /** Options of {@link liveStateWorker}. */
 export interface LiveStateOptions {
@@ -114,7 +118,7 @@ export function liveStateWorker(options: LiveStateOptions): LiveStateWorker {
         else byVisitor.set(k, [entry]);
       }
     }
-    await Promise.all([...byVisitor.values()].map(applyVisitor));
+    await inParallel([...byVisitor.values()], PARALLEL, applyVisitor);
     stats.applied += events - stale;
     stats.stale += stale;
     stats.malformed += malformed.length;

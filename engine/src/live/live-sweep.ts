@@ -2,6 +2,7 @@ import type { AgentServerToClientEvents } from '@floorwalker/protocol';
 import type { LiveVisitors } from '@floorwalker/store';
 import type { Emitter } from '@socket.io/redis-emitter';
 import type { EngineLogger } from '../logger.ts';
+import { inParallel } from '../streams/in-parallel.ts';
 import type { EngineWorker } from '../worker.ts';
 import type { PresenceRules } from './derive-presence.ts';
 import { updateVisitor } from './update-visitor.ts';
@@ -18,6 +19,8 @@ export interface LiveSweepOptions {
   now?: () => number;
 }
 
+/** Visitors updated at once. */
+const PARALLEL = 32;
 const PAGE = 500;
 
 /** The sweep worker; `sweepNow()` runs one sweep at once (tests, admin tools). */
@@ -44,26 +47,24 @@ export function liveSweepWorker(options: LiveSweepOptions): LiveSweep {
     const t = now();
     for (let round = 0; round < 20 && !stopped; round++) {
       const due = await options.live.due(t, PAGE);
-      const outcomes = await Promise.all(
-        due.map(({ siteId, visitorId }) =>
-          updateVisitor(deps, siteId, visitorId, (model) => {
-            if (!model) return 'remove'; // expired record: clear its index entries
-            const { meta, state } = model;
-            if (
-              state.presence === 'left' &&
-              meta.leftAt > 0 &&
-              deps.now() >= meta.leftAt + options.rules.stateTtlMs
-            ) {
-              return 'remove';
-            }
-            return model; // presence is derived again at `now`
-          }),
-        ),
-      );
-      for (const o of outcomes) {
-        if (o === 'changed') stats.changed++;
-        if (o === 'removed') stats.removed++;
-      }
+      // Bounded: many visitors falling due together (a crowd that left at once) must not hold
+      // the event loop for the whole page, with invitations due meanwhile.
+      await inParallel(due, PARALLEL, async ({ siteId, visitorId }) => {
+        const outcome = await updateVisitor(deps, siteId, visitorId, (model) => {
+          if (!model) return 'remove'; // expired record: clear its index entries
+          const { meta, state } = model;
+          if (
+            state.presence === 'left' &&
+            meta.leftAt > 0 &&
+            deps.now() >= meta.leftAt + options.rules.stateTtlMs
+          ) {
+            return 'remove';
+          }
+          return model; // presence is derived again at `now`
+        });
+        if (outcome === 'changed') stats.changed++;
+        if (outcome === 'removed') stats.removed++;
+      });
       if (due.length < PAGE) break;
     }
     stats.sweeps++;

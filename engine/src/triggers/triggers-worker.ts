@@ -17,6 +17,7 @@ import { Emitter } from '@socket.io/redis-emitter';
 import { type Job, Worker } from 'bullmq';
 import type { UpdateDeps } from '../live/update-visitor.ts';
 import type { EngineLogger } from '../logger.ts';
+import { inParallel } from '../streams/in-parallel.ts';
 import { streamLoop } from '../streams/stream-loop.ts';
 import { trimConsumedWorker } from '../streams/trim-consumed.ts';
 import type { EngineWorker } from '../worker.ts';
@@ -93,23 +94,6 @@ export interface TriggersWorker extends EngineWorker {
 }
 
 const PARALLEL = 64;
-
-async function inParallel<T>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const errors: unknown[] = [];
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await work(item).catch((error) => errors.push(error));
-    }
-  });
-  await Promise.all(lanes);
-  if (errors.length > 0) throw errors[0];
-}
 
 /**
  * Trigger evaluation and invitations:
